@@ -1,0 +1,193 @@
+#pragma once
+
+// auth: users, roles, sessions, API tokens, password hashing and the one place where every
+// authorisation decision is made (Authorize). Serves S2.4-A1-5.1.1 (unique identification),
+// A1-5.2 (least privilege), A1-5.3 (records of access: every login/logout/failure is audited)
+// and A1-5.5 (accounts inactive for 90 days are disabled) for accredit's own users.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "audit/audit.h"
+#include "core/core.h"
+#include "store/store.h"
+
+namespace accredit::auth {
+
+enum class Role {
+  kAdmin,
+  kSecurityManager,
+  kEngineer,
+  kVettingOfficer,
+  kSubcontractor,     // scoped to its own supplier
+  kCustomerReviewer,  // the Customer's accreditor / relationship manager
+  kAuditor,           // read-only
+};
+inline constexpr Role kAllRoles[] = {Role::kAdmin,         Role::kSecurityManager,
+                                     Role::kEngineer,      Role::kVettingOfficer,
+                                     Role::kSubcontractor, Role::kCustomerReviewer,
+                                     Role::kAuditor};
+std::string_view RoleName(Role r);  // "admin", "security_manager", ...
+Result<Role> ParseRole(std::string_view s);
+
+// Everything a user can ask to do. Later issues add actions here and rows to the matrix.
+enum class Action {
+  kUserRead,
+  kUserCreate,
+  kUserUpdate,  // disable, enable, change role, reset another user's password
+  kTokenCreate,  // for oneself
+  kTokenRevokeAny,
+  kAuditRead,
+  kAuditExport,
+  kAuditVerify,
+  kContractRead,
+  kContractUpdate,
+  kCalendarRead,
+  kCalendarUpdate,
+  kSupplierRead,
+  kSupplierWrite,
+  kDashboardRead,
+};
+inline constexpr Action kAllActions[] = {
+    Action::kUserRead,      Action::kUserCreate,      Action::kUserUpdate,
+    Action::kTokenCreate,   Action::kTokenRevokeAny,  Action::kAuditRead,
+    Action::kAuditExport,   Action::kAuditVerify,     Action::kContractRead,
+    Action::kContractUpdate, Action::kCalendarRead,   Action::kCalendarUpdate,
+    Action::kSupplierRead,  Action::kSupplierWrite,   Action::kDashboardRead};
+std::string_view ActionName(Action a);  // "user.read", ...
+
+// Who is acting.
+struct Principal {
+  std::int64_t user_id = 0;  // 0 for the local CLI operator
+  std::string username;      // audit actor name ("cli:root" for the CLI operator)
+  Role role = Role::kAuditor;
+  std::optional<std::int64_t> supplier_id;  // set for subcontractors
+};
+
+// The local operator of the CLI, who holds the database file and so acts as admin.
+Principal CliOperator(std::string_view os_user);
+
+// What is being acted on, when the decision depends on it.
+struct Scope {
+  std::optional<std::int64_t> supplier_id;  // owner supplier of the record, if any
+};
+
+// THE authorisation decision. kPermissionDenied (message names the action) when refused.
+// A subcontractor is refused any record whose scope.supplier_id differs from its own.
+Status Authorize(const Principal& who, Action action, const Scope& scope = {});
+// The matrix itself, for documentation and tests: may `role` do `action` (ignoring scope)?
+bool RoleMay(Role role, Action action);
+
+// Argon2id password hashing (libargon2), PHC string format.
+struct HashParams {
+  std::uint32_t t_cost = 2;
+  std::uint32_t m_cost_kib = 19456;  // OWASP 2023 minimum for Argon2id
+  std::uint32_t parallelism = 1;
+};
+Result<std::string> HashPassword(std::string_view password, const HashParams& params = {});
+bool VerifyPassword(std::string_view encoded, std::string_view password);
+// Policy: at least 12 characters, not all the same character. Error field "password".
+Status CheckPasswordPolicy(std::string_view password);
+
+struct User {
+  std::int64_t id = 0;
+  std::string username;
+  std::string display_name;
+  std::string email;
+  Role role = Role::kAuditor;
+  std::optional<std::int64_t> supplier_id;
+  bool disabled = false;
+  std::string disabled_reason;
+  Instant created_at;
+  std::optional<Instant> last_login_at;
+};
+
+struct NewUser {
+  std::string username;  // [a-z0-9._-]{2,64}
+  std::string display_name;
+  std::string email;
+  Role role = Role::kAuditor;
+  std::optional<std::int64_t> supplier_id;  // required for subcontractor, forbidden otherwise
+  std::string password;
+};
+
+struct Session {
+  std::string token;       // secret: goes only into the cookie
+  std::string csrf_token;  // secret per session: goes into forms
+  Principal principal;
+  Instant expires_at;
+};
+
+struct ApiToken {
+  std::int64_t id = 0;
+  std::int64_t user_id = 0;
+  std::string name;
+  std::string prefix;  // first characters, for recognising it in lists
+  Instant created_at;
+  std::optional<Instant> expires_at;
+  std::optional<Instant> revoked_at;
+  std::optional<Instant> last_used_at;
+};
+
+struct AccountsOptions {
+  HashParams hash;
+  std::chrono::minutes session_idle = std::chrono::minutes(30);
+  std::chrono::hours session_absolute = std::chrono::hours(12);
+  int max_failures = 5;                                   // per username within the window
+  std::chrono::minutes failure_window = std::chrono::minutes(15);
+  std::chrono::hours idle_disable_after = std::chrono::hours(24 * 90);  // S2.4-A1-5.5
+};
+
+// Users, sessions and tokens. Every mutation is authorised through Authorize and audited in the
+// same transaction. Thread-safe (stateless apart from references to thread-safe collaborators).
+class Accounts {
+ public:
+  Accounts(store::Store& store, const audit::AuditLog& audit, const Clock& clock,
+           AccountsOptions options = {});
+
+  // Schema (migration versions 100-199).
+  static std::vector<store::Migration> Migrations();
+
+  Result<User> CreateUser(const Principal& actor, const NewUser& user);
+  Result<std::vector<User>> ListUsers(const Principal& actor);  // subcontractors: own supplier
+  Result<User> GetUser(const Principal& actor, std::int64_t id);
+  Result<User> FindByUsername(std::string_view username);       // no authorisation: internal
+  Status DisableUser(const Principal& actor, std::int64_t id, std::string_view reason);
+  Status EnableUser(const Principal& actor, std::int64_t id);
+  Status ResetPassword(const Principal& actor, std::int64_t id, std::string_view new_password);
+  Result<std::int64_t> CountUsers();
+
+  // Checks the password; refuses disabled accounts, accounts idle past idle_disable_after (and
+  // disables them, audited), and throttled usernames (kResourceExhausted). Audits "login" or
+  // "login.failed" (never the password). Errors are deliberately uniform: kUnauthenticated
+  // "invalid username or password" for unknown user, bad password or disabled account.
+  Result<Session> Login(std::string_view username, std::string_view password,
+                        std::string_view remote_addr);
+  // The session's principal; extends the idle expiry. kUnauthenticated when unknown/expired.
+  Result<Session> ResumeSession(std::string_view token);
+  Status Logout(std::string_view token);
+
+  // Creates an API token for `actor` itself; the plaintext is returned once, only its SHA-256
+  // is stored.
+  Result<std::pair<ApiToken, std::string>> CreateApiToken(const Principal& actor,
+                                                          std::string_view name,
+                                                          std::optional<Instant> expires_at);
+  Status RevokeApiToken(const Principal& actor, std::int64_t token_id);
+  Result<std::vector<ApiToken>> ListApiTokens(const Principal& actor);
+  Result<Principal> AuthenticateApiToken(std::string_view token);
+
+  // Disables every account whose last activity (last login, else creation) is older than
+  // idle_disable_after. Returns how many were disabled. Audited as "user.disable" by "system".
+  Result<int> DisableIdleAccounts();
+
+ private:
+  store::Store& store_;
+  const audit::AuditLog& audit_;
+  const Clock& clock_;
+  AccountsOptions options_;
+};
+
+}  // namespace accredit::auth
