@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
@@ -27,6 +28,10 @@ struct Holiday {
 };
 
 // Bank holidays of `division` in `year`, computed by rule (no imported data), sorted by date.
+// Substitute days carry the title of the day they replace, as GOV.UK lists them ("Christmas
+// Day" on 27 Dec 2021). Titles use the GOV.UK typographic apostrophe (U+2019, UTF-8), e.g.
+// "New Year’s Day", so imported and computed titles compare equal. Years before 1871 (the
+// Bank Holidays Act) have none.
 std::vector<Holiday> RuleHolidays(Division division, int year);
 
 // A calendar for one division. Thread-compatible; const methods are safe to call concurrently.
@@ -44,6 +49,8 @@ class Calendar {
   Status ImportGovUkJson(std::string_view json);
   // Imported events, keyed by year (for persistence).
   const std::map<int, std::vector<Holiday>>& Imported() const { return imported_; }
+  // Replaces `year` with `events` (as if imported). Events dated outside `year` are ignored;
+  // an empty list removes the override, so the year follows the rules again.
   void SetImportedYear(int year, std::vector<Holiday> events);
 
   // Extra closure days of the contract (not Working Days).
@@ -72,9 +79,23 @@ class Calendar {
   static Instant DueBy(Date d);
 
  private:
+  // Recomputes the cached day sets for `year` after a mutation.
+  void RebuildYear(int year);
+  // Sorted, unique day numbers (days since 1970-01-01) of Holidays(year).
+  std::vector<std::int64_t> DayNumbersOfYear(int year) const;
+  bool IsHolidayDay(std::int64_t day) const;
+  // Holidays and closure days falling on Mon-Fri in (after, through].
+  std::int64_t CountOffWeekdays(std::int64_t after, std::int64_t through) const;
+
   Division division_;
   std::map<int, std::vector<Holiday>> imported_;
   std::map<int, std::vector<Holiday>> closures_;  // keyed by year
+  // Day numbers of every holiday and closure day in the cached years (calendar.cc,
+  // kCacheFirstYear..kCacheLastYear), sorted and unique; off_weekdays_ is the Mon-Fri subset.
+  // Other years are computed on demand. Only mutators write these, so const use is safe
+  // concurrently.
+  std::vector<std::int32_t> holiday_days_;
+  std::vector<std::int32_t> off_weekdays_;
 };
 
 }  // namespace accredit

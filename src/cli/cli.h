@@ -1,0 +1,45 @@
+#pragma once
+
+// cli: the single binary's command line (`accredit <noun> <verb>`) and the composition root
+// that wires store, audit, auth, registers and http together (STYLE rule 15).
+
+#include <memory>
+#include <string>
+
+#include "audit/audit.h"
+#include "auth/auth.h"
+#include "core/core.h"
+#include "registers/registers.h"
+#include "store/store.h"
+
+namespace accredit::cli {
+
+// Everything a command needs, opened over one database. Destroyed in reverse order.
+struct App {
+  const Clock& clock;
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<audit::CheckpointKey> checkpoint_key;  // "<db>.audit-key.pem" beside the db
+  std::unique_ptr<audit::AuditLog> audit;
+  std::unique_ptr<auth::Accounts> accounts;
+  std::unique_ptr<registers::Registers> registers;
+};
+
+struct AppOptions {
+  std::string db_path;
+  bool create_if_missing = false;
+  auth::AccountsOptions accounts;
+};
+
+// Opens the database (creating it when allowed), applies every module's migrations and loads
+// the checkpoint key. Errors: kNotFound when the database is missing and creation not allowed.
+Result<std::unique_ptr<App>> OpenApp(const Clock& clock, const AppOptions& options);
+
+// Loads the demo contract (Highways England as Customer, a supplier, sub-contractors, dates,
+// one user of every role with the given password). Idempotent: refuses (kAlreadyExists) when a
+// demo is already loaded.
+Status LoadDemo(App& app, std::string_view password);
+
+// The whole command line. Returns the process exit code (docs/CLI.md); only this prints errors.
+int Main(int argc, char** argv);
+
+}  // namespace accredit::cli

@@ -1,0 +1,67 @@
+#pragma once
+
+// http: `accredit serve`. A JSON REST API under /api/v1 (one error shape
+// {"error": {"code", "message", "field"}}, pagination, OpenAPI at /api/v1/openapi.json) and a
+// server-rendered HTML UI (Mustache templates compiled into the binary, usable without
+// JavaScript), on cpp-httplib with optional TLS, security headers, CSRF protection, request
+// size limits, a JSON-lines access log without secrets and graceful shutdown.
+//
+// Concurrency model: handlers run concurrently on cpp-httplib's thread pool; each request takes
+// its own pooled store connection; services are thread-safe.
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "audit/audit.h"
+#include "auth/auth.h"
+#include "core/core.h"
+#include "registers/registers.h"
+#include "store/store.h"
+
+namespace accredit::http {
+
+// Collaborators; all must outlive the server.
+struct Services {
+  store::Store& store;
+  const audit::AuditLog& audit;
+  auth::Accounts& accounts;
+  registers::Registers& registers;
+  const audit::CheckpointKey& checkpoint_key;
+  const Clock& clock;
+};
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;  // 0: pick a free port (see Server::Port)
+  std::optional<std::string> tls_cert_pem;  // file paths; both or neither
+  std::optional<std::string> tls_key_pem;
+  std::size_t max_body_bytes = 1 << 20;
+  int threads = 16;
+  std::string access_log_path;  // empty: stdout; "-": stdout; "none": off
+};
+
+// Thread-safe: Stop() may be called from any thread (e.g. a signal-handling thread).
+class Server {
+ public:
+  static Result<std::unique_ptr<Server>> Create(Services services, ServerOptions options);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds, then serves until Stop(). Errors: kUnavailable when the address cannot be bound.
+  Status Run();
+  // Blocks until Run() has bound its socket (or failed); returns the bound port.
+  int WaitUntilReady();
+  // Stops accepting, finishes in-flight requests, returns from Run().
+  void Stop();
+  bool Tls() const;
+
+ private:
+  struct Impl;
+  explicit Server(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace accredit::http
