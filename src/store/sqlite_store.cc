@@ -161,14 +161,18 @@ class SqliteConnection final : public Connection {
   }
 
  private:
-  struct StmtReset {
-    sqlite3_stmt* s;
+  class StmtReset {
+   public:
+    explicit StmtReset(sqlite3_stmt* stmt) : s(stmt) {}
     StmtReset(const StmtReset&) = delete;
     StmtReset& operator=(const StmtReset&) = delete;
     ~StmtReset() {
       sqlite3_reset(s);
       sqlite3_clear_bindings(s);
     }
+
+   private:
+    sqlite3_stmt* s;
   };
 
   template <typename F>

@@ -1,0 +1,1 @@
+#include "registers/registers.h"
