@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs every benchmark in one command and prints the figures that go into docs/BENCHMARKS.md.
+# Usage: bench/run.sh [--quick]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh --test
+BUILD=build/bench
+cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DACC_BUILD_TESTS=OFF \
+  -DACC_BUILD_BENCHMARKS=ON >/dev/null
+ninja -C "$BUILD"
+N=1000000
+DURATION=15
+if [[ "${1:-}" == "--quick" ]]; then N=100000; DURATION=5; fi
+echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
+echo "== audit append and verify ($N records)"
+"$BUILD/bench/bench_audit" "$N"
+echo "== dashboard under load"
+bench/dashboard.sh "$BUILD/src/accredit" "$DURATION"

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package accredit needs that is missing. Idempotent: does nothing
+# (and never runs apt-get update) when everything is present.
+#   scripts/install-deps.sh          build + run dependencies
+#   scripts/install-deps.sh --test   also what the tests need (chromium, node/npm, wrk, clang)
+set -euo pipefail
+
+build_pkgs=(
+  g++ cmake ninja-build pkg-config git ca-certificates tzdata
+  libsqlite3-dev sqlite3          # embedded store; sqlite3 shell used by tamper tests
+  libssl-dev openssl              # TLS, SHA-256, Ed25519 checkpoint signatures
+  libcpp-httplib-dev              # HTTP server (and client in tests)
+  nlohmann-json3-dev              # JSON
+  libargon2-dev                   # Argon2id password hashing
+  libhowardhinnant-date-dev       # Europe/London <-> UTC over the system tz database
+  libcli11-dev                    # command line
+  libkainjow-mustache-dev         # HTML templates (escaping by default)
+  libgtest-dev libgmock-dev       # unit tests
+)
+test_pkgs=(
+  chromium                        # browser tests (driven by npm playwright-core)
+  nodejs npm                      # browser-test runner
+  wrk                             # HTTP load generator for bench/
+  libbenchmark-dev                # micro-benchmarks
+  clang-14 libclang-rt-14-dev     # libFuzzer targets, -Wthread-safety build
+  valgrind
+)
+
+want=("${build_pkgs[@]}")
+if [[ "${1:-}" == "--test" ]]; then
+  want+=("${test_pkgs[@]}")
+fi
+
+missing=()
+for p in "${want[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    # node/npm may come from elsewhere on developer machines; accept them on PATH.
+    if [[ "$p" == nodejs && -x "$(command -v node)" ]] || [[ "$p" == npm && -x "$(command -v npm)" ]]; then
+      continue
+    fi
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]} > 0)); then
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""
+  if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+fi
