@@ -41,11 +41,11 @@ struct ClosureDay {
 };
 
 struct ContractSettings {
-  std::string title;                 // "Highways England — Network Operations Services"
-  std::string reference;             // contract reference
-  std::string customer_name;         // "Highways England"
+  std::string title;          // "Highways England — Network Operations Services"
+  std::string reference;      // contract reference
+  std::string customer_name;  // "Highways England"
   std::string provider_name;
-  std::optional<Date> effective_date;                          // S2.4-6.2 clock base
+  std::optional<Date> effective_date;                         // S2.4-6.2 clock base
   std::optional<Date> operational_service_commencement_date;  // S2.4-5.3
   Division division = Division::kEnglandAndWales;
   std::vector<ClosureDay> closure_days;
@@ -78,7 +78,9 @@ class Registers {
   // The working-day calendar of this contract: its division, imported bank-holiday years and
   // closure days. No authorisation (read by the engine).
   Result<Calendar> LoadCalendar();
-  // Stores the GOV.UK JSON's years for the contract's division (all or nothing; audited).
+  // Stores the GOV.UK JSON's years for the contract's division (all or nothing; audited as
+  // "calendar.import"). Each year in the file replaces that year's earlier import. Returns the
+  // number of holidays stored. Errors: kPermissionDenied, kInvalidArgument naming the JSON path.
   Result<int> ImportBankHolidays(const auth::Principal& actor, std::string_view govuk_json);
 
   Result<Party> CreateParty(const auth::Principal& actor, const Party& party);

@@ -1,0 +1,142 @@
+// `accredit serve`: wires the http::Server to the app, handles SIGTERM/SIGINT on a dedicated
+// thread (sigwait), and runs the daily idle-account check (S2.4-A1-5.5) on a small scheduler
+// thread. Threads: main (Server::Run), signals, ready-announcer, idle-account scheduler.
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <iostream>
+#include <mutex>
+#include <ostream>
+#include <thread>
+
+#include "cli/commands.h"
+#include "http/http.h"
+
+namespace accredit::cli::internal {
+namespace {
+
+constexpr auto kIdleCheckInterval = std::chrono::hours(24);
+
+void RunIdleCheck(auth::Accounts& accounts) {
+  auto disabled = accounts.DisableIdleAccounts();
+  if (!disabled) {
+    std::cerr << "accredit: idle-account check failed: " << disabled.error().message << "\n";
+  } else if (*disabled > 0) {
+    std::cerr << "accredit: disabled " << *disabled << " idle account(s)\n";
+  }
+}
+
+// Runs the idle-account check once a day until Stop().
+class DailyScheduler {
+ public:
+  explicit DailyScheduler(auth::Accounts& accounts)
+      : accounts_(accounts), thread_([this] { Loop(); }) {}
+
+  ~DailyScheduler() { Stop(); }
+
+  DailyScheduler(const DailyScheduler&) = delete;
+  DailyScheduler& operator=(const DailyScheduler&) = delete;
+
+  void Stop() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) {
+      thread_.join();
+    }
+  }
+
+ private:
+  void Loop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!stop_) {
+      if (cv_.wait_for(lock, kIdleCheckInterval, [this] { return stop_; })) {
+        return;
+      }
+      lock.unlock();
+      RunIdleCheck(accounts_);
+      lock.lock();
+    }
+  }
+
+  auth::Accounts& accounts_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;  // guarded by mu_
+  std::thread thread_;
+};
+
+}  // namespace
+
+Result<int> RunServe(const Args& args, const Clock& clock, std::ostream& out) {
+  // Block the shutdown signals before any thread starts, so every thread inherits the mask and
+  // only the signal thread receives them (through sigwait).
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  struct Unblock {
+    sigset_t set;
+
+    ~Unblock() { pthread_sigmask(SIG_UNBLOCK, &set, nullptr); }
+  } unblock{signals};
+
+  ACC_ASSIGN_OR_RETURN(auto app, Open(clock, args));
+  RunIdleCheck(*app->accounts);
+
+  http::ServerOptions options;
+  options.host = args.host;
+  options.port = args.port;
+  if (!args.tls_cert.empty()) {
+    options.tls_cert_pem = args.tls_cert;
+    options.tls_key_pem = args.tls_key;
+  }
+  if (!args.access_log.empty()) {
+    options.access_log_path = args.access_log;
+  }
+  ACC_ASSIGN_OR_RETURN(
+      auto server,
+      http::Server::Create(http::Services{*app->store, *app->audit, *app->accounts, *app->registers,
+                                          *app->checkpoint_key, app->clock},
+                           options));
+
+  std::atomic<bool> finished{false};
+  std::thread signal_thread([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    // When the server ended on its own, main wakes this thread with SIGTERM to let it exit.
+    if (!finished.load()) {
+      std::cerr << "accredit: received " << (sig == SIGINT ? "SIGINT" : "SIGTERM")
+                << ", shutting down\n";
+    }
+    server->Stop();
+  });
+  std::thread ready_thread([&] {
+    const int port = server->WaitUntilReady();
+    if (port > 0) {
+      out << "accredit listening on " << (server->Tls() ? "https" : "http") << "://" << args.host
+          << ":" << port << std::endl;
+    }
+  });
+  DailyScheduler scheduler(*app->accounts);
+
+  Status run = server->Run();
+  finished.store(true);
+  scheduler.Stop();
+  pthread_kill(signal_thread.native_handle(), SIGTERM);
+  signal_thread.join();
+  ready_thread.join();
+  ACC_RETURN_IF_ERROR(run);
+  out << "accredit stopped\n";
+  return 0;
+}
+
+}  // namespace accredit::cli::internal
