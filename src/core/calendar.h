@@ -47,8 +47,10 @@ class Calendar {
   // events for that year; other years keep the rules. On error nothing changes and the error
   // names the JSON path ("england-and-wales.events[3].date").
   Status ImportGovUkJson(std::string_view json);
+
   // Imported events, keyed by year (for persistence).
   const std::map<int, std::vector<Holiday>>& Imported() const { return imported_; }
+
   // Replaces `year` with `events` (as if imported). Events dated outside `year` are ignored;
   // an empty list removes the override, so the year follows the rules again.
   void SetImportedYear(int year, std::vector<Holiday> events);
@@ -58,8 +60,8 @@ class Calendar {
 
   // Holidays and closure days of `year`, sorted by date.
   std::vector<Holiday> Holidays(int year) const;
-  bool IsHoliday(Date d) const;      // bank holiday or closure day
-  bool IsWorkingDay(Date d) const;   // Mon-Fri and not a holiday
+  bool IsHoliday(Date d) const;     // bank holiday or closure day
+  bool IsWorkingDay(Date d) const;  // Mon-Fri and not a holiday
 
   // The n-th Working Day after d (d itself never counts). REQUIRES: n >= 0; n == 0 returns d.
   Date AddWorkingDays(Date d, int n) const;

@@ -1,13 +1,16 @@
 #include "core/time.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <utility>
 
 #include <date/tz.h>
 
@@ -31,78 +34,160 @@ const date::time_zone& London() {
 }
 
 // Offset of Europe/London from UTC at t.
-chr::seconds LondonOffset(Instant t) { return London().get_info(t).offset; }
+chr::seconds LondonOffset(Instant t) {
+  return London().get_info(t).offset;
+}
 
 using LocalMs = chr::local_time<chr::milliseconds>;
 
-LocalMs ToLondonLocal(Instant t) { return LocalMs((t + LondonOffset(t)).time_since_epoch()); }
-
-// Parses exactly `text.size()` decimal digits (no sign, no spaces).
-bool ParseDigits(std::string_view text, int& out) {
-  if (text.empty()) {
-    return false;
-  }
-  for (char c : text) {
-    if (c < '0' || c > '9') {
-      return false;
-    }
-  }
-  const char* end = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(text.data(), end, out);
-  return ec == std::errc() && ptr == end;
+LocalMs ToLondonLocal(Instant t) {
+  return LocalMs((t + LondonOffset(t)).time_since_epoch());
 }
 
-Error BadDate(std::string_view field, std::string_view text, std::string_view why) {
-  std::string message = "must be a date in the form YYYY-MM-DD";
-  if (!why.empty()) {
+// Parses `text` as exactly `text.size()` decimal digits (no sign, no spaces).
+std::optional<int> ParseDigits(std::string_view text) {
+  if (text.empty()) {
+    return std::nullopt;
+  }
+  for (const char c : text) {
+    if (c < '0' || c > '9') {
+      return std::nullopt;
+    }
+  }
+  int out = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, out);
+  if (ec != std::errc() || ptr != end) {
+    return std::nullopt;
+  }
+  return out;
+}
+
+// The internal helpers below fail with a bare reason in `message`; the public parsers wrap it
+// into the user-facing message and set `field`.
+Error Why(std::string why) {
+  return Err(ErrorCode::kInvalidArgument, std::move(why));
+}
+
+Error Wrap(std::string_view base, const Error& why, std::string_view field, std::string_view text) {
+  std::string message(base);
+  if (!why.message.empty()) {
     message += " (";
-    message += why;
+    message += why.message;
     message += ")";
   }
   return Err(ErrorCode::kInvalidArgument, std::move(message), std::string(field),
              "got \"" + std::string(text.substr(0, 64)) + "\"");
 }
 
-// Parses the fixed-width "YYYY-MM-DD" prefix. `why` is set on failure.
-bool ParseDatePart(std::string_view text, Date& out, std::string_view& why) {
+// The fixed-width "YYYY-MM-DD" prefix of `text`.
+Result<Date> ParseDatePart(std::string_view text) {
   if (text.size() < 10 || text[4] != '-' || text[7] != '-') {
-    why = "";
-    return false;
+    return Why("");
   }
-  int y = 0;
-  int m = 0;
-  int d = 0;
-  if (!ParseDigits(text.substr(0, 4), y) || !ParseDigits(text.substr(5, 2), m) ||
-      !ParseDigits(text.substr(8, 2), d)) {
-    why = "";
-    return false;
+  const std::optional<int> y = ParseDigits(text.substr(0, 4));
+  const std::optional<int> m = ParseDigits(text.substr(5, 2));
+  const std::optional<int> d = ParseDigits(text.substr(8, 2));
+  if (!y || !m || !d) {
+    return Why("");
   }
-  if (m < 1 || m > 12) {
-    why = "month out of range";
-    return false;
+  if (*m < 1 || *m > 12) {
+    return Why("month out of range");
   }
-  const Date date{chr::year(y), chr::month(static_cast<unsigned>(m)),
-                  chr::day(static_cast<unsigned>(d))};
+  const Date date{chr::year(*y), chr::month(static_cast<unsigned>(*m)),
+                  chr::day(static_cast<unsigned>(*d))};
   if (!date.ok()) {
-    why = "no such day in that month";
-    return false;
+    return Why("no such day in that month");
   }
-  out = date;
-  return true;
+  return date;
+}
+
+struct TimeOfDay {
+  chr::milliseconds since_midnight;
+  std::string_view rest;  // what follows the time
+};
+
+// "HH:MM[:SS[.fraction]]" at the start of `text`. Fraction digits beyond milliseconds are
+// truncated.
+Result<TimeOfDay> ParseTimeOfDay(std::string_view text) {
+  if (text.size() < 5 || text[2] != ':') {
+    return Why("expected HH:MM after the date");
+  }
+  const std::optional<int> hour = ParseDigits(text.substr(0, 2));
+  const std::optional<int> minute = ParseDigits(text.substr(3, 2));
+  if (!hour || !minute) {
+    return Why("expected HH:MM after the date");
+  }
+  std::string_view rest = text.substr(5);
+  int second = 0;
+  int millis = 0;
+  if (!rest.empty() && rest[0] == ':') {
+    const std::optional<int> sec = rest.size() >= 3 ? ParseDigits(rest.substr(1, 2)) : std::nullopt;
+    if (!sec) {
+      return Why("expected two-digit seconds");
+    }
+    second = *sec;
+    rest.remove_prefix(3);
+    if (!rest.empty() && (rest[0] == '.' || rest[0] == ',')) {
+      rest.remove_prefix(1);
+      const std::size_t n = std::min(rest.find_first_not_of("0123456789"), rest.size());
+      if (n == 0 || n > 9) {
+        return Why("fraction of a second must have 1 to 9 digits");
+      }
+      std::string frac(rest.substr(0, std::min<std::size_t>(n, 3)));
+      frac.resize(3, '0');
+      millis = ParseDigits(frac).value_or(0);
+      rest.remove_prefix(n);
+    }
+  }
+  if (*hour > 23 || *minute > 59 || second > 59) {
+    return Why("time of day out of range");
+  }
+  return TimeOfDay{
+      chr::hours(*hour) + chr::minutes(*minute) + chr::seconds(second) + chr::milliseconds(millis),
+      rest};
+}
+
+// A UTC offset: "+HH:MM", "+HHMM" or "+HH" (or '-').
+Result<chr::minutes> ParseOffset(std::string_view text) {
+  if (text.empty() || (text[0] != '+' && text[0] != '-')) {
+    return Why("unexpected trailing characters");
+  }
+  const int sign = text[0] == '-' ? -1 : 1;
+  text.remove_prefix(1);
+  std::optional<int> hours;
+  std::optional<int> minutes = 0;
+  if (text.size() == 5 && text[2] == ':') {
+    hours = ParseDigits(text.substr(0, 2));
+    minutes = ParseDigits(text.substr(3, 2));
+  } else if (text.size() == 4) {
+    hours = ParseDigits(text.substr(0, 2));
+    minutes = ParseDigits(text.substr(2, 2));
+  } else if (text.size() == 2) {
+    hours = ParseDigits(text);
+  }
+  if (!hours || !minutes) {
+    return Why("offset must be +HH:MM");
+  }
+  if (*hours > 23 || *minutes > 59) {
+    return Why("offset out of range");
+  }
+  return chr::minutes(sign * (*hours * 60 + *minutes));
 }
 
 std::string TwoDigits(unsigned v) {
   std::array<char, 3> buf{};
   std::snprintf(buf.data(), buf.size(), "%02u", v % 100U);
-  return std::string(buf.data(), 2);
+  return {buf.data(), 2};
 }
 
 // "HH:MM:SS.mmm" of the time of day in `ms_of_day`.
 std::string FormatTimeOfDay(chr::milliseconds ms_of_day) {
   const chr::hh_mm_ss<chr::milliseconds> hms(ms_of_day);
   std::array<char, 16> buf{};
-  std::snprintf(buf.data(), buf.size(), "%02d:%02d:%02d.%03d", static_cast<int>(hms.hours().count()),
-                static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()),
+  std::snprintf(buf.data(), buf.size(), "%02d:%02d:%02d.%03d",
+                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                static_cast<int>(hms.seconds().count()),
                 static_cast<int>(hms.subseconds().count()));
   return buf.data();
 }
@@ -110,13 +195,13 @@ std::string FormatTimeOfDay(chr::milliseconds ms_of_day) {
 }  // namespace
 
 Result<Date> ParseDate(std::string_view text, std::string_view field) {
+  static constexpr std::string_view kBase = "must be a date in the form YYYY-MM-DD";
   if (text.size() != 10) {
-    return BadDate(field, text, text.size() > 10 ? "unexpected trailing characters" : "");
+    return Wrap(kBase, Why(text.size() > 10 ? "unexpected trailing characters" : ""), field, text);
   }
-  Date d{};
-  std::string_view why;
-  if (!ParseDatePart(text, d, why)) {
-    return BadDate(field, text, why);
+  Result<Date> d = ParseDatePart(text);
+  if (!d) {
+    return Wrap(kBase, d.error(), field, text);
   }
   return d;
 }
@@ -129,106 +214,36 @@ std::string FormatDate(Date d) {
 }
 
 Result<Instant> ParseInstant(std::string_view text, std::string_view field) {
-  auto bad = [&](std::string_view why) -> Error {
-    std::string message =
-        "must be a date-time such as 2026-04-03T10:00:00Z, 2026-04-03T10:00:00+01:00 or "
-        "2026-04-03 10:00 (Europe/London)";
-    if (!why.empty()) {
-      message += " (";
-      message += why;
-      message += ")";
-    }
-    return Err(ErrorCode::kInvalidArgument, std::move(message), std::string(field),
-               "got \"" + std::string(text.substr(0, 64)) + "\"");
-  };
-
-  Date date{};
-  std::string_view why;
-  if (!ParseDatePart(text, date, why)) {
-    return bad(why);
+  static constexpr std::string_view kBase =
+      "must be a date-time such as 2026-04-03T10:00:00Z, 2026-04-03T10:00:00+01:00 or "
+      "2026-04-03 10:00 (Europe/London)";
+  const Result<Date> date = ParseDatePart(text);
+  if (!date) {
+    return Wrap(kBase, date.error(), field, text);
   }
   if (text.size() == 10) {  // bare date: 00:00 Europe/London
-    return LondonStartOfDay(date);
+    return LondonStartOfDay(*date);
   }
-  std::string_view rest = text.substr(10);
-  if (rest[0] != 'T' && rest[0] != 't' && rest[0] != ' ') {
-    return bad("expected 'T' or a space after the date");
+  if (text[10] != 'T' && text[10] != 't' && text[10] != ' ') {
+    return Wrap(kBase, Why("expected 'T' or a space after the date"), field, text);
   }
-  rest.remove_prefix(1);
-
-  // HH:MM[:SS[.fraction]]
-  int hour = 0;
-  int minute = 0;
-  int second = 0;
-  int millis = 0;
-  if (rest.size() < 5 || rest[2] != ':' || !ParseDigits(rest.substr(0, 2), hour) ||
-      !ParseDigits(rest.substr(3, 2), minute)) {
-    return bad("expected HH:MM after the date");
+  const Result<TimeOfDay> tod = ParseTimeOfDay(text.substr(11));
+  if (!tod) {
+    return Wrap(kBase, tod.error(), field, text);
   }
-  rest.remove_prefix(5);
-  if (!rest.empty() && rest[0] == ':') {
-    if (rest.size() < 3 || !ParseDigits(rest.substr(1, 2), second)) {
-      return bad("expected two-digit seconds");
-    }
-    rest.remove_prefix(3);
-    if (!rest.empty() && (rest[0] == '.' || rest[0] == ',')) {
-      rest.remove_prefix(1);
-      std::size_t n = 0;
-      while (n < rest.size() && rest[n] >= '0' && rest[n] <= '9') {
-        if (n < 3) {
-          millis = millis * 10 + (rest[n] - '0');
-        }
-        ++n;
-      }
-      if (n == 0 || n > 9) {
-        return bad("fraction of a second must have 1 to 9 digits");
-      }
-      for (std::size_t i = n; i < 3; ++i) {
-        millis *= 10;
-      }
-      rest.remove_prefix(n);  // digits beyond milliseconds are truncated
-    }
+  const chr::sys_days day{*date};
+  const Instant utc_reading = day + tod->since_midnight;
+  if (tod->rest.empty()) {  // no offset: Europe/London wall time
+    return FromLondonLocal(LocalMs(utc_reading.time_since_epoch()));
   }
-  if (hour > 23 || minute > 59 || second > 59) {
-    return bad("time of day out of range");
+  if (tod->rest == "Z" || tod->rest == "z") {
+    return utc_reading;
   }
-  const chr::milliseconds tod =
-      chr::hours(hour) + chr::minutes(minute) + chr::seconds(second) + chr::milliseconds(millis);
-  const chr::sys_days day(date);
-
-  if (rest.empty()) {  // no offset: Europe/London wall time
-    return FromLondonLocal(LocalMs(day.time_since_epoch() + tod));
+  const Result<chr::minutes> offset = ParseOffset(tod->rest);
+  if (!offset) {
+    return Wrap(kBase, offset.error(), field, text);
   }
-  if (rest == "Z" || rest == "z") {
-    return Instant(day + tod);
-  }
-  if (rest[0] != '+' && rest[0] != '-') {
-    return bad("unexpected trailing characters");
-  }
-  const int sign = rest[0] == '-' ? -1 : 1;
-  rest.remove_prefix(1);
-  int off_h = 0;
-  int off_m = 0;
-  if (rest.size() == 5 && rest[2] == ':') {
-    if (!ParseDigits(rest.substr(0, 2), off_h) || !ParseDigits(rest.substr(3, 2), off_m)) {
-      return bad("offset must be +HH:MM");
-    }
-  } else if (rest.size() == 4) {
-    if (!ParseDigits(rest.substr(0, 2), off_h) || !ParseDigits(rest.substr(2, 2), off_m)) {
-      return bad("offset must be +HH:MM");
-    }
-  } else if (rest.size() == 2) {
-    if (!ParseDigits(rest, off_h)) {
-      return bad("offset must be +HH:MM");
-    }
-  } else {
-    return bad("offset must be +HH:MM");
-  }
-  if (off_h > 23 || off_m > 59) {
-    return bad("offset out of range");
-  }
-  const chr::minutes offset = sign * (chr::hours(off_h) + chr::minutes(off_m));
-  return Instant(day + tod - offset);
+  return utc_reading - *offset;
 }
 
 std::string FormatInstantUtc(Instant t) {
@@ -250,8 +265,8 @@ std::string FormatInstantLondon(Instant t) {
 std::string FormatHumanLondon(Instant t) {
   static constexpr std::array<const char*, 7> kWeekdays = {"Sun", "Mon", "Tue", "Wed",
                                                            "Thu", "Fri", "Sat"};
-  static constexpr std::array<const char*, 12> kMonths = {
-      "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  static constexpr std::array<const char*, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   const LocalMs local = ToLondonLocal(t);
   const chr::local_days day = chr::floor<chr::days>(local);
   const chr::sys_days sday(day.time_since_epoch());
@@ -259,8 +274,7 @@ std::string FormatHumanLondon(Instant t) {
   const chr::hh_mm_ss<chr::milliseconds> hms(local - day);
   std::array<char, 48> buf{};
   std::snprintf(buf.data(), buf.size(), "%s %u %s %d %02d:%02d",
-                kWeekdays[chr::weekday(sday).c_encoding()],
-                static_cast<unsigned>(date.day()),
+                kWeekdays[chr::weekday(sday).c_encoding()], static_cast<unsigned>(date.day()),
                 kMonths[static_cast<unsigned>(date.month()) - 1U], static_cast<int>(date.year()),
                 static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()));
   return buf.data();
@@ -268,7 +282,7 @@ std::string FormatHumanLondon(Instant t) {
 
 Date LondonDate(Instant t) {
   const chr::local_days day = chr::floor<chr::days>(ToLondonLocal(t));
-  return Date(chr::sys_days(day.time_since_epoch()));
+  return chr::sys_days{day.time_since_epoch()};
 }
 
 Instant LondonStartOfDay(Date d) {
@@ -279,7 +293,7 @@ Instant LondonStartOfDay(Date d) {
 Instant LondonEndOfDay(Date d) {
   // The instant just before the next London day starts (23:59:59.999 wall time; on a
   // clock-change day this is still the last millisecond of that day).
-  const chr::sys_days next = chr::sys_days(d) + chr::days(1);
+  const chr::sys_days next = chr::sys_days{d} + chr::days(1);
   return LondonStartOfDay(Date(next)) - chr::milliseconds(1);
 }
 
