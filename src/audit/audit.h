@@ -39,12 +39,12 @@ struct Record {
 };
 
 struct Filter {
-  std::optional<std::string> entity_type;
-  std::optional<std::string> entity_id;
-  std::optional<std::string> actor;
-  std::optional<std::string> action;
-  std::optional<Instant> from;  // inclusive
-  std::optional<Instant> to;    // exclusive
+  std::optional<std::string> entity_type{};
+  std::optional<std::string> entity_id{};
+  std::optional<std::string> actor{};
+  std::optional<std::string> action{};
+  std::optional<Instant> from{};  // inclusive
+  std::optional<Instant> to{};    // exclusive
   int limit = 100;
   std::int64_t offset = 0;
   bool newest_first = true;
@@ -53,11 +53,14 @@ struct Filter {
 // A signed statement of the log's size and head hash.
 struct Checkpoint {
   std::int64_t size = 0;
-  std::string head_hash_hex;   // hash of record `size` (64 zero hex digits when size == 0)
+  std::string head_hash_hex;  // hash of record `size` (64 zero hex digits when size == 0)
   Instant issued_at;
-  std::string key_id;          // SHA-256 of the public key, hex, first 16 chars
-  std::string signature_b64;   // Ed25519 over the canonical text (see ToText)
+  std::string key_id;         // SHA-256 of the public key, hex, first 16 chars
+  std::string signature_b64;  // Ed25519 over the canonical text (see ToText)
 
+  // The exact text that is signed:
+  // "accredit-audit-checkpoint/1\n<size>\n<head_hash_hex>\n<issued_at UTC ISO>\n<key_id>\n".
+  std::string ToText() const;
   // Canonical serialised form (a JSON object), as exported to a file.
   std::string ToJson() const;
   // Parses ToJson()'s output; errors name the field.
@@ -87,7 +90,7 @@ class CheckpointKey {
 struct VerifyReport {
   bool ok = true;
   std::int64_t records = 0;                 // records examined
-  std::optional<std::int64_t> first_bad;    // seq (position) of the first bad record
+  std::optional<std::int64_t> first_bad{};  // seq (position) of the first bad record
   std::string reason;                       // "record 42: hash mismatch (modified)", ...
 };
 
@@ -113,9 +116,19 @@ class AuditLog {
   Result<VerifyReport> Verify(store::Connection& conn, const Checkpoint* checkpoint = nullptr,
                               const CheckpointKey* key = nullptr) const;
 
-  // A signed checkpoint of the current head.
+  // A signed checkpoint of the current head, issued at clock.Now(). Verifies the whole chain
+  // first and refuses (kDataLoss, reason in `message`) to sign a log that does not verify.
+  // Only reads: the caller may keep the checkpoint with StoreCheckpoint and/or export it.
   Result<Checkpoint> MakeCheckpoint(store::Connection& conn, const CheckpointKey& key) const;
 
+  // Keeps `checkpoint` in audit_checkpoints (a server-side history; exported copies held outside
+  // the database are what catch a rewrite). REQUIRES: conn is inside a write transaction.
+  Status StoreCheckpoint(store::Connection& conn, const Checkpoint& checkpoint) const;
+  // Stored checkpoints, newest first.
+  Result<std::vector<Checkpoint>> ListCheckpoints(store::Connection& conn) const;
+
+  // Records matching `filter`, ordered by seq (newest first unless !filter.newest_first).
+  // Errors: kInvalidArgument (field "limit"/"offset") for limit < 1 or offset < 0.
   Result<std::vector<Record>> List(store::Connection& conn, const Filter& filter) const;
   Result<std::int64_t> Count(store::Connection& conn, const Filter& filter) const;
   // Streams every record matching filter (limit/offset ignored) as CSV (RFC 4180, header row)
