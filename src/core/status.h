@@ -127,7 +127,7 @@ Status AsStatus(const Result<T>& r) {
   if (!tmp.has_value()) {                              \
     return tmp.error();                                \
   }                                                    \
-  lhs = std::move(tmp).value()
+  lhs = std::move(tmp).value() /* NOLINT(bugprone-macro-parentheses): lhs may declare */
 
 // Always-on assertion for programmer errors only (never for input). Logs and aborts.
 #define ACC_CHECK(cond, msg)                                        \
