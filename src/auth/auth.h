@@ -5,6 +5,7 @@
 // A1-5.2 (least privilege), A1-5.3 (records of access: every login/logout/failure is audited)
 // and A1-5.5 (accounts inactive for 90 days are disabled) for accredit's own users.
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -26,10 +27,9 @@ enum class Role {
   kCustomerReviewer,  // the Customer's accreditor / relationship manager
   kAuditor,           // read-only
 };
-inline constexpr Role kAllRoles[] = {Role::kAdmin,         Role::kSecurityManager,
-                                     Role::kEngineer,      Role::kVettingOfficer,
-                                     Role::kSubcontractor, Role::kCustomerReviewer,
-                                     Role::kAuditor};
+inline constexpr std::array kAllRoles = {
+    Role::kAdmin,         Role::kSecurityManager,  Role::kEngineer, Role::kVettingOfficer,
+    Role::kSubcontractor, Role::kCustomerReviewer, Role::kAuditor};
 std::string_view RoleName(Role r);  // "admin", "security_manager", ...
 Result<Role> ParseRole(std::string_view s);
 
@@ -37,7 +37,7 @@ Result<Role> ParseRole(std::string_view s);
 enum class Action {
   kUserRead,
   kUserCreate,
-  kUserUpdate,  // disable, enable, change role, reset another user's password
+  kUserUpdate,   // disable, enable, change role, reset another user's password
   kTokenCreate,  // for oneself
   kTokenRevokeAny,
   kAuditRead,
@@ -51,12 +51,12 @@ enum class Action {
   kSupplierWrite,
   kDashboardRead,
 };
-inline constexpr Action kAllActions[] = {
-    Action::kUserRead,      Action::kUserCreate,      Action::kUserUpdate,
-    Action::kTokenCreate,   Action::kTokenRevokeAny,  Action::kAuditRead,
-    Action::kAuditExport,   Action::kAuditVerify,     Action::kContractRead,
+inline constexpr std::array kAllActions = {
+    Action::kUserRead,       Action::kUserCreate,     Action::kUserUpdate,
+    Action::kTokenCreate,    Action::kTokenRevokeAny, Action::kAuditRead,
+    Action::kAuditExport,    Action::kAuditVerify,    Action::kContractRead,
     Action::kContractUpdate, Action::kCalendarRead,   Action::kCalendarUpdate,
-    Action::kSupplierRead,  Action::kSupplierWrite,   Action::kDashboardRead};
+    Action::kSupplierRead,   Action::kSupplierWrite,  Action::kDashboardRead};
 std::string_view ActionName(Action a);  // "user.read", ...
 
 // Who is acting.
@@ -87,6 +87,7 @@ struct HashParams {
   std::uint32_t m_cost_kib = 19456;  // OWASP 2023 minimum for Argon2id
   std::uint32_t parallelism = 1;
 };
+
 Result<std::string> HashPassword(std::string_view password, const HashParams& params = {});
 bool VerifyPassword(std::string_view encoded, std::string_view password);
 // Policy: at least 12 characters, not all the same character. Error field "password".
@@ -136,7 +137,7 @@ struct AccountsOptions {
   HashParams hash;
   std::chrono::minutes session_idle = std::chrono::minutes(30);
   std::chrono::hours session_absolute = std::chrono::hours(12);
-  int max_failures = 5;                                   // per username within the window
+  int max_failures = 5;  // per username within the window
   std::chrono::minutes failure_window = std::chrono::minutes(15);
   std::chrono::hours idle_disable_after = std::chrono::hours(24 * 90);  // S2.4-A1-5.5
 };
@@ -154,7 +155,7 @@ class Accounts {
   Result<User> CreateUser(const Principal& actor, const NewUser& user);
   Result<std::vector<User>> ListUsers(const Principal& actor);  // subcontractors: own supplier
   Result<User> GetUser(const Principal& actor, std::int64_t id);
-  Result<User> FindByUsername(std::string_view username);       // no authorisation: internal
+  Result<User> FindByUsername(std::string_view username);  // no authorisation: internal
   Status DisableUser(const Principal& actor, std::int64_t id, std::string_view reason);
   Status EnableUser(const Principal& actor, std::int64_t id);
   Status ResetPassword(const Principal& actor, std::int64_t id, std::string_view new_password);
