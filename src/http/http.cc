@@ -1,1 +1,289 @@
 #include "http/http.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+
+#include "http/internal.h"
+
+namespace accredit::http {
+namespace {
+
+using internal::Context;
+
+// Per-request state for the access log. cpp-httplib handles one request entirely on one pool
+// thread (pre-routing handler, handler, logger), so thread-local storage is per request.
+struct RequestState {
+  std::chrono::steady_clock::time_point start;
+  std::string user = "-";
+};
+
+thread_local RequestState
+    tls_request;  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+
+constexpr const char* kCsp =
+    "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; "
+    "object-src 'none'";
+
+bool IsApiPath(const std::string& path) {
+  return path.rfind("/api/", 0) == 0;
+}
+
+// Writes one JSON object per line, serialised by a mutex. Thread-safe.
+class AccessLog {
+ public:
+  explicit AccessLog(const std::string& path) {
+    if (path == "none") {
+      enabled_ = false;
+    } else if (!path.empty() && path != "-") {
+      file_.open(path, std::ios::app);
+    }
+  }
+
+  bool Open(const std::string& path) const {
+    return path.empty() || path == "-" || path == "none" || file_.is_open();
+  }
+
+  void Write(const std::string& line) {
+    if (!enabled_) {
+      return;
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    std::ostream& out = file_.is_open() ? static_cast<std::ostream&>(file_) : std::cout;
+    out << line << '\n';
+    out.flush();
+  }
+
+ private:
+  bool enabled_ = true;
+  std::mutex mu_;
+  std::ofstream file_;
+};
+
+}  // namespace
+
+void internal::SetLogUser(std::string_view username) {
+  tls_request.user = username;
+}
+
+struct Server::Impl {
+  Impl(Services services, ServerOptions opts, std::unique_ptr<internal::Templates> templates)
+      : ctx(services, opts, std::move(templates)), log(opts.access_log_path) {}
+
+  Context ctx;
+  AccessLog log;
+  std::unique_ptr<httplib::Server> svr;
+
+  std::mutex mu;
+  std::condition_variable cv;
+  bool ready = false;  // guarded by mu
+  bool stopped = false;
+  int port = -1;
+
+  void Install();
+};
+
+void Server::Impl::Install() {
+  const ServerOptions& opts = ctx.Options();
+  const bool tls = ctx.Tls();
+  const int threads = opts.threads > 0 ? opts.threads : 8;
+  svr->new_task_queue = [threads] {
+    return new httplib::ThreadPool(threads);
+  };
+  svr->set_payload_max_length(opts.max_body_bytes);
+  // Headers and body go out in separate writes; without TCP_NODELAY, Nagle plus delayed ACKs
+  // add ~40 ms to every small keep-alive response.
+  svr->set_tcp_nodelay(true);
+
+  svr->set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+    tls_request.start = std::chrono::steady_clock::now();
+    tls_request.user = "-";
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+
+  // Fills in a body for errors that no handler wrote (404 routing misses, 413, 400 framing).
+  svr->set_error_handler(httplib::Server::HandlerWithResponse(
+      [this](const httplib::Request& req, httplib::Response& res) {
+        if (!res.body.empty()) {
+          return httplib::Server::HandlerResponse::Unhandled;
+        }
+        Error e;
+        switch (res.status) {
+          case 413:
+            e = Err(ErrorCode::kResourceExhausted, "request body too large", "body");
+            break;
+          case 404:
+            e = Err(ErrorCode::kNotFound, "no such page or endpoint");
+            break;
+          case 405:
+            e = Err(ErrorCode::kInvalidArgument, "method not allowed");
+            break;
+          default:
+            e = Err(ErrorCode::kInvalidArgument, "bad request");
+            break;
+        }
+        const int status = res.status;
+        if (IsApiPath(req.path) || status == 413) {
+          internal::WriteError(res, e);
+        } else {
+          internal::Data d;
+          d.set("title", "Error");
+          d.set("status", std::to_string(status));
+          d.set("message", e.message);
+          d.set("content", ctx.Tmpl().Render("error.html", d));
+          res.set_content(ctx.Tmpl().Render("layout.html", d), "text/html; charset=utf-8");
+        }
+        res.status = status;
+        return httplib::Server::HandlerResponse::Handled;
+      }));
+
+  svr->set_exception_handler(
+      [this](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "unknown exception";
+        try {
+          if (ep) {
+            std::rethrow_exception(ep);
+          }
+        } catch (const std::exception& ex) {
+          what = ex.what();
+        } catch (...) {  // NOLINT(bugprone-empty-catch): `what` already says unknown
+        }
+        // Internal detail to stderr only: method and path (no query, cookies or bodies).
+        std::fprintf(stderr, "accredit: unhandled exception in %s %s: %s\n", req.method.c_str(),
+                     req.path.c_str(), what.c_str());
+        const Error e = Err(ErrorCode::kInternal, "internal error");
+        if (IsApiPath(req.path)) {
+          internal::WriteError(res, e);
+        } else {
+          res.status = 500;
+          res.set_content(
+              "<!doctype html><title>Error</title><h1>Internal error</h1><p>Something went "
+              "wrong. The error has been logged.</p>",
+              "text/html; charset=utf-8");
+        }
+      });
+
+  svr->set_post_routing_handler([tls](const httplib::Request& req, httplib::Response& res) {
+    res.set_header("Content-Security-Policy", kCsp);
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_header("Referrer-Policy", "no-referrer");
+    res.set_header("X-Frame-Options", "DENY");
+    if (req.path.rfind("/static/", 0) == 0 && res.status == 200) {
+      res.set_header("Cache-Control", "public, max-age=86400");
+    } else {
+      res.set_header("Cache-Control", "no-store");
+    }
+    if (tls) {
+      res.set_header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+    }
+  });
+
+  svr->set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+    const auto elapsed = std::chrono::steady_clock::now() - tls_request.start;
+    const double ms =
+        std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count() / 1000.0;
+    nlohmann::json line = {{"ts", FormatInstantUtc(ctx.Svc().clock.Now())},
+                           {"method", req.method},
+                           {"path", req.path},
+                           {"status", res.status},
+                           {"bytes", res.body.size()},
+                           {"duration_ms", ms},
+                           {"remote_addr", req.remote_addr},
+                           {"user", tls_request.user}};
+    log.Write(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  });
+
+  svr->Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("{\"status\":\"ok\"}", "application/json");
+  });
+  svr->Get("/static/app.css", [](const httplib::Request&, httplib::Response& res) {
+    auto css = assets::Find("static/app.css");
+    res.set_content(std::string(css.value_or("")), "text/css; charset=utf-8");
+  });
+  internal::RegisterApi(*svr, ctx);
+  internal::RegisterUi(*svr, ctx);
+}
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Server::~Server() {
+  Stop();
+}
+
+Result<std::unique_ptr<Server>> Server::Create(Services services, ServerOptions options) {
+  if (options.tls_cert_pem.has_value() != options.tls_key_pem.has_value()) {
+    return Err(ErrorCode::kInvalidArgument, "TLS needs both a certificate and a key",
+               options.tls_cert_pem ? "tls_key" : "tls_cert");
+  }
+  ACC_ASSIGN_OR_RETURN(auto templates, internal::Templates::Load());
+  auto impl = std::make_unique<Impl>(services, options, std::move(templates));
+  if (!impl->log.Open(options.access_log_path)) {
+    return Err(ErrorCode::kUnavailable, "cannot open the access log", "access_log",
+               options.access_log_path);
+  }
+  if (options.tls_cert_pem) {
+    auto ssl = std::make_unique<httplib::SSLServer>(options.tls_cert_pem->c_str(),
+                                                    options.tls_key_pem->c_str());
+    if (!ssl->is_valid()) {
+      return Err(ErrorCode::kInvalidArgument, "cannot load the TLS certificate or key", "tls_cert");
+    }
+    impl->svr = std::move(ssl);
+  } else {
+    impl->svr = std::make_unique<httplib::Server>();
+  }
+  impl->Install();
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+Status Server::Run() {
+  const ServerOptions& opts = impl_->ctx.Options();
+  int port = -1;
+  if (opts.port == 0) {
+    port = impl_->svr->bind_to_any_port(opts.host);
+  } else {
+    port = impl_->svr->bind_to_port(opts.host, opts.port) ? opts.port : -1;
+  }
+  {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    impl_->ready = true;
+    impl_->port = port;
+  }
+  impl_->cv.notify_all();
+  if (port < 0) {
+    return Err(ErrorCode::kUnavailable, "cannot listen on the requested address", "port",
+               opts.host + ":" + std::to_string(opts.port));
+  }
+  {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    if (impl_->stopped) {
+      return Status::Ok();
+    }
+  }
+  impl_->svr->listen_after_bind();
+  return Status::Ok();
+}
+
+int Server::WaitUntilReady() {
+  std::unique_lock<std::mutex> lock(impl_->mu);
+  impl_->cv.wait(lock, [this] { return impl_->ready; });
+  return impl_->port;
+}
+
+void Server::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    impl_->stopped = true;
+  }
+  if (impl_->svr) {
+    impl_->svr->stop();
+  }
+}
+
+bool Server::Tls() const {
+  return impl_->ctx.Tls();
+}
+
+}  // namespace accredit::http

@@ -38,7 +38,7 @@ struct ServerOptions {
   std::optional<std::string> tls_cert_pem;  // file paths; both or neither
   std::optional<std::string> tls_key_pem;
   std::size_t max_body_bytes = 1 << 20;
-  int threads = 16;
+  int threads = 64;  // cpp-httplib holds a worker per keep-alive connection
   std::string access_log_path;  // empty: stdout; "-": stdout; "none": off
 };
 

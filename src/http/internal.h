@@ -1,0 +1,152 @@
+#pragma once
+
+// Internal to the http module: the per-server context shared by the API and UI handlers, the
+// strict JSON request decoder, pagination, cookies and the Mustache template cache.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "http/http.h"
+
+#include <kainjow/mustache.hpp>
+
+namespace accredit::http::internal {
+
+inline constexpr std::string_view kSessionCookie = "accredit_session";
+inline constexpr std::string_view kLoginCsrfCookie = "accredit_login_csrf";
+
+// ---- JSON requests and responses ---------------------------------------------------------
+
+enum class JsonType { kString, kInteger, kBoolean, kNullableString, kNullableInteger, kArray };
+std::string_view JsonTypeName(JsonType t);
+
+struct FieldSpec {
+  std::string_view name;
+  JsonType type = JsonType::kString;
+  bool required = false;
+};
+
+// Parses `body` as a JSON object whose members are all in `fields`, of the declared types, with
+// every required member present. Errors (kInvalidArgument): malformed JSON ("malformed JSON at
+// byte N", field "body"), not an object (field "body"), unknown member (field = its name), wrong
+// type (field = its name, message names the expected type), missing required member.
+Result<nlohmann::json> DecodeJsonObject(std::string_view body, std::span<const FieldSpec> fields);
+
+// {"error": {"code", "message", "field"}} with the status from HttpStatusFor.
+void WriteError(httplib::Response& res, const Error& error);
+void WriteJson(httplib::Response& res, const nlohmann::json& body, int status = 200);
+
+// ---- Query parameters ------------------------------------------------------------------
+
+struct Page {
+  int limit = 50;
+  std::int64_t offset = 0;
+};
+
+// ?limit (1..500, default 50) & offset (>= 0, default 0). Errors name the parameter.
+Result<Page> ParsePage(const httplib::Request& req);
+Result<std::int64_t> ParseInt(std::string_view text, std::string_view field);
+// The parameter's value, or nullopt when absent or empty.
+std::optional<std::string> Param(const httplib::Request& req, const std::string& name);
+
+// ---- Cookies and secrets -----------------------------------------------------------------
+
+std::optional<std::string> Cookie(const httplib::Request& req, std::string_view name);
+std::string RandomToken(std::size_t bytes = 32);  // hex
+bool ConstantTimeEquals(std::string_view a, std::string_view b);
+
+// ---- Templates -----------------------------------------------------------------------------
+
+using Data = kainjow::mustache::data;
+
+// Templates parsed once at start-up. Rendering is serialised per template because kainjow's
+// render() is not const. Thread-safe.
+class Templates {
+ public:
+  // Parses every templates/*.html asset. Errors: kInternal naming the template.
+  static Result<std::unique_ptr<Templates>> Load();
+  // Renders `name` ("users.html"). REQUIRES: the template exists (programmer error otherwise).
+  std::string Render(const std::string& name, const Data& data) const;
+
+ private:
+  struct Entry {
+    std::mutex mu;
+    std::unique_ptr<kainjow::mustache::mustache> tmpl;
+  };
+
+  std::map<std::string, std::unique_ptr<Entry>> entries_;
+};
+
+// ---- The request context --------------------------------------------------------------------
+
+// Who made the request and how.
+struct Authn {
+  auth::Principal principal;
+  bool via_cookie = false;
+  std::string session_token;  // cookie-authenticated only
+  std::string csrf_token;     // cookie-authenticated only
+};
+
+// Shared by every handler. Thread-safe.
+class Context {
+ public:
+  Context(Services services, ServerOptions options, std::unique_ptr<Templates> templates);
+
+  Services& Svc() { return services_; }
+
+  const ServerOptions& Options() const { return options_; }
+
+  const Templates& Tmpl() const { return *templates_; }
+
+  bool Tls() const { return options_.tls_cert_pem.has_value(); }
+
+  // Bearer API token or session cookie. kUnauthenticated when neither is valid.
+  Result<Authn> Authenticate(const httplib::Request& req);
+  // For cookie-authenticated state-changing requests: the session's CSRF token must be in the
+  // "X-CSRF-Token" header or the "csrf_token" form field. kPermissionDenied otherwise.
+  static Status CheckCsrf(const Authn& who, const httplib::Request& req);
+
+  // The contract's calendar, cached briefly (it changes only when the contract does).
+  Result<std::shared_ptr<const Calendar>> ContractCalendar();
+  void InvalidateCalendar();
+
+  std::string CookieHeader(std::string_view name, std::string_view value,
+                           std::optional<int> max_age = std::nullopt) const;
+
+ private:
+  Services services_;
+  ServerOptions options_;
+  std::unique_ptr<Templates> templates_;
+  std::mutex calendar_mu_;
+  // shared_ptr: readers keep the calendar alive while the cache is replaced.
+  std::shared_ptr<const Calendar> calendar_;
+  std::chrono::steady_clock::time_point calendar_loaded_;
+};
+
+// Records the acting user for the access log line of the current request (thread-local: one
+// request is handled entirely on one pool thread).
+void SetLogUser(std::string_view username);
+
+// Registers the JSON API (/api/v1/...) and the HTML UI routes.
+void RegisterApi(httplib::Server& svr, Context& ctx);
+void RegisterUi(httplib::Server& svr, Context& ctx);
+
+// Shared by API and UI handlers.
+nlohmann::json UserJson(const auth::User& u);
+// entity_type, entity_id, actor, action, from, to (ISO instants or dates) from the query.
+Result<audit::Filter> AuditFilterFromQuery(const httplib::Request& req);
+// A decoded PATCH /api/v1/contract body (DecodeJsonObject already checked member types).
+Result<registers::ContractPatch> ContractPatchFromJson(const nlohmann::json& body);
+
+}  // namespace accredit::http::internal
