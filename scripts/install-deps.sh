@@ -2,7 +2,8 @@
 # Installs every Debian 12 package accredit needs that is missing. Idempotent: does nothing
 # (and never runs apt-get update) when everything is present.
 #   scripts/install-deps.sh          build + run dependencies
-#   scripts/install-deps.sh --test   also what the tests need (chromium, node/npm, wrk, clang)
+#   scripts/install-deps.sh --test   also what the tests need (chromium, node/npm, wrk, clang,
+#                                    LibreOffice, pdftotext, xmllint)
 set -euo pipefail
 
 build_pkgs=(
@@ -16,6 +17,8 @@ build_pkgs=(
   libcli11-dev                    # command line
   libkainjow-mustache-dev         # HTML templates (escaping by default)
   libgtest-dev libgmock-dev       # unit tests
+  libzip-dev                      # DOCX packages (docs module)
+  libxlsxwriter-dev               # XLSX workbooks (docs module)
 )
 test_pkgs=(
   chromium                        # browser tests (driven by npm playwright-core)
@@ -24,6 +27,10 @@ test_pkgs=(
   libbenchmark-dev                # micro-benchmarks
   clang-14 libclang-rt-14-dev     # libFuzzer targets, -Wthread-safety build
   valgrind
+  libreoffice-writer-nogui        # docs tests: headless DOCX -> PDF conversion
+  libreoffice-calc-nogui          # docs tests: headless XLSX -> CSV conversion
+  poppler-utils                   # docs tests: pdftotext
+  libxml2-utils                   # docs tests: xmllint --noout on DOCX parts
 )
 
 want=("${build_pkgs[@]}")
@@ -36,6 +43,11 @@ for p in "${want[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
     # node/npm may come from elsewhere on developer machines; accept them on PATH.
     if [[ "$p" == nodejs && -x "$(command -v node)" ]] || [[ "$p" == npm && -x "$(command -v npm)" ]]; then
+      continue
+    fi
+    # The full (GUI) LibreOffice packages conflict with the -nogui ones and serve as well.
+    if [[ "$p" == libreoffice-*-nogui ]] &&
+      dpkg-query -W -f='${Status}' "${p%-nogui}" 2>/dev/null | grep -q "install ok installed"; then
       continue
     fi
     missing+=("$p")
