@@ -46,6 +46,12 @@ function(accredit_test name)
                         GTest::gtest GTest::gtest_main GTest::gmock accredit_warnings)
   target_compile_definitions(accredit_${name}_tests PRIVATE
     ACC_SOURCE_DIR="${PROJECT_SOURCE_DIR}" ACC_BINARY_DIR="${PROJECT_BINARY_DIR}")
+  # Tests named *Slow* or *LibreOffice* (> 1 s: external converters, big inputs) get the ctest
+  # label "slow" (STYLE rule 22); everything else is "unit".
   gtest_discover_tests(accredit_${name}_tests DISCOVERY_TIMEOUT 60
-    PROPERTIES ENVIRONMENT "ACC_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+    TEST_FILTER "-*Slow*:*LibreOffice*" TEST_LIST accredit_${name}_fast
+    PROPERTIES ENVIRONMENT "ACC_SOURCE_DIR=${PROJECT_SOURCE_DIR}" LABELS unit)
+  gtest_discover_tests(accredit_${name}_tests DISCOVERY_TIMEOUT 60
+    TEST_FILTER "*Slow*:*LibreOffice*" TEST_LIST accredit_${name}_slow
+    PROPERTIES ENVIRONMENT "ACC_SOURCE_DIR=${PROJECT_SOURCE_DIR}" LABELS slow TIMEOUT 600)
 endfunction()

@@ -25,6 +25,11 @@ bool SecurityManagerMay(Action a) {
     case Action::kSupplierRead:
     case Action::kSupplierWrite:
     case Action::kDashboardRead:
+    case Action::kRegisterRead:
+    case Action::kRegisterWrite:
+    case Action::kRiskWrite:
+    case Action::kDocumentRead:
+    case Action::kDocumentIssue:
       return true;
     default:
       return false;
@@ -38,6 +43,9 @@ bool EngineerMay(Action a) {
     case Action::kCalendarRead:
     case Action::kSupplierRead:
     case Action::kDashboardRead:
+    case Action::kRegisterRead:
+    case Action::kRegisterWrite:
+    case Action::kDocumentRead:
       return true;
     default:
       return false;
@@ -79,6 +87,8 @@ bool CustomerReviewerMay(Action a) {
     case Action::kCalendarRead:
     case Action::kSupplierRead:
     case Action::kDashboardRead:
+    case Action::kRegisterRead:
+    case Action::kDocumentRead:
       return true;
     default:
       return false;
@@ -96,6 +106,8 @@ bool AuditorMay(Action a) {
     case Action::kCalendarRead:
     case Action::kSupplierRead:
     case Action::kDashboardRead:
+    case Action::kRegisterRead:
+    case Action::kDocumentRead:
       return true;
     default:
       return false;
@@ -168,6 +180,16 @@ std::string_view ActionName(Action a) {
       return "supplier.write";
     case Action::kDashboardRead:
       return "dashboard.read";
+    case Action::kRegisterRead:
+      return "register.read";
+    case Action::kRegisterWrite:
+      return "register.write";
+    case Action::kRiskWrite:
+      return "risk.write";
+    case Action::kDocumentRead:
+      return "document.read";
+    case Action::kDocumentIssue:
+      return "document.issue";
   }
   return "unknown";
 }

@@ -50,13 +50,21 @@ enum class Action {
   kSupplierRead,
   kSupplierWrite,
   kDashboardRead,
+  // Issue 3: the registers, the risk work and the generated documents (docs/AUTH.md).
+  kRegisterRead,   // every register except the supplier-owned ones (those use supplier.*)
+  kRegisterWrite,  // technical registers: sites, assets, products, information assets/flows, ...
+  kRiskWrite,      // risks, controls, appetite, risk levels, RCR, plan, compliance matrix, SoA
+  kDocumentRead,   // generate / read the RMD, compliance matrix and SoA documents
+  kDocumentIssue,  // issue (freeze) an RMD version
 };
 inline constexpr std::array kAllActions = {
     Action::kUserRead,       Action::kUserCreate,     Action::kUserUpdate,
     Action::kTokenCreate,    Action::kTokenRevokeAny, Action::kAuditRead,
     Action::kAuditExport,    Action::kAuditVerify,    Action::kContractRead,
     Action::kContractUpdate, Action::kCalendarRead,   Action::kCalendarUpdate,
-    Action::kSupplierRead,   Action::kSupplierWrite,  Action::kDashboardRead};
+    Action::kSupplierRead,   Action::kSupplierWrite,  Action::kDashboardRead,
+    Action::kRegisterRead,   Action::kRegisterWrite,  Action::kRiskWrite,
+    Action::kDocumentRead,   Action::kDocumentIssue};
 std::string_view ActionName(Action a);  // "user.read", ...
 
 // Who is acting.

@@ -100,3 +100,6 @@ std::string ToJson(const ContractSettings& c);
 std::string ToJson(const Party& p);
 
 }  // namespace accredit::registers
+
+// The generic register framework of issue 3 (RegisterDef, RegisterService).
+#include "registers/record.h"  // IWYU pragma: export

@@ -13,14 +13,17 @@ namespace {
 const std::map<std::string, std::set<std::string>>& ExpectedMatrix() {
   static const std::map<std::string, std::set<std::string>> kMatrix{
       {"admin",
-       {"user.read", "user.create", "user.update", "token.create", "token.revoke_any", "audit.read",
-        "audit.export", "audit.verify", "contract.read", "contract.update", "calendar.read",
-        "calendar.update", "supplier.read", "supplier.write", "dashboard.read"}},
+       {"user.read",     "user.create",     "user.update",   "token.create",   "token.revoke_any",
+        "audit.read",    "audit.export",    "audit.verify",  "contract.read",  "contract.update",
+        "calendar.read", "calendar.update", "supplier.read", "supplier.write", "dashboard.read",
+        "register.read", "register.write",  "risk.write",    "document.read",  "document.issue"}},
       {"security_manager",
        {"user.read", "token.create", "audit.read", "audit.export", "audit.verify", "contract.read",
-        "calendar.read", "supplier.read", "supplier.write", "dashboard.read"}},
+        "calendar.read", "supplier.read", "supplier.write", "dashboard.read", "register.read",
+        "register.write", "risk.write", "document.read", "document.issue"}},
       {"engineer",
-       {"token.create", "contract.read", "calendar.read", "supplier.read", "dashboard.read"}},
+       {"token.create", "contract.read", "calendar.read", "supplier.read", "dashboard.read",
+        "register.read", "register.write", "document.read"}},
       {"vetting_officer",
        {"user.read", "token.create", "contract.read", "calendar.read", "dashboard.read"}},
       {"subcontractor",
@@ -28,10 +31,10 @@ const std::map<std::string, std::set<std::string>>& ExpectedMatrix() {
         "dashboard.read"}},
       {"customer_reviewer",
        {"token.create", "audit.read", "contract.read", "calendar.read", "supplier.read",
-        "dashboard.read"}},
+        "dashboard.read", "register.read", "document.read"}},
       {"auditor",
        {"user.read", "token.create", "audit.read", "audit.export", "audit.verify", "contract.read",
-        "calendar.read", "supplier.read", "dashboard.read"}},
+        "calendar.read", "supplier.read", "dashboard.read", "register.read", "document.read"}},
   };
   return kMatrix;
 }
@@ -75,7 +78,7 @@ TEST(AuthorizeTest, RoleActionMatrix) {
       ++pairs;
     }
   }
-  EXPECT_EQ(pairs, 7 * 15);
+  EXPECT_EQ(pairs, 7 * 20);
 }
 
 TEST(AuthorizeTest, ExpectedTableNamesOnlyRealActions) {
