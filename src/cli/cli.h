@@ -8,8 +8,10 @@
 
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "catalog/catalog.h"
 #include "core/core.h"
 #include "registers/registers.h"
+#include "reports/reports.h"
 #include "store/store.h"
 
 namespace accredit::cli {
@@ -22,6 +24,9 @@ struct App {
   std::unique_ptr<audit::AuditLog> audit;
   std::unique_ptr<auth::Accounts> accounts;
   std::unique_ptr<registers::Registers> registers;
+  std::unique_ptr<registers::RegisterService> register_service;  // evidence: "<db>.evidence"
+  std::shared_ptr<const catalog::Catalog> catalog;  // shared with the register catalogue lookup
+  std::unique_ptr<reports::Reports> reports;
 };
 
 struct AppOptions {

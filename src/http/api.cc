@@ -7,19 +7,19 @@
 #include "http/internal.h"
 
 namespace accredit::http::internal {
-namespace {
 
-using nlohmann::json;
-using Handler = std::function<Status(const Authn&, const httplib::Request&, httplib::Response&)>;
-
-httplib::Server::Handler Api(Context& ctx, Handler fn) {
-  return [&ctx, fn = std::move(fn)](const httplib::Request& req, httplib::Response& res) {
+httplib::Server::Handler Api(Context& ctx, ApiFn fn, BodyKind kind) {
+  return [&ctx, fn = std::move(fn), kind](const httplib::Request& req, httplib::Response& res) {
     auto who = ctx.Authenticate(req);
     if (!who) {
       WriteError(res, who.error());
       return;
     }
     SetLogUser(who->principal.username);
+    if (kind == BodyKind::kForm && !BodyWithin(req, ctx.Options().max_body_bytes)) {
+      WriteError(res, TooLarge("body"), 413);
+      return;
+    }
     if (Status s = Context::CheckCsrf(*who, req); !s.ok()) {
       WriteError(res, s.error());
       return;
@@ -29,10 +29,16 @@ httplib::Server::Handler Api(Context& ctx, Handler fn) {
         std::fprintf(stderr, "accredit: %s %s: %s\n", req.method.c_str(), req.path.c_str(),
                      s.error().internal.c_str());
       }
-      WriteError(res, s.error());
+      const bool too_large = s.Code() == ErrorCode::kResourceExhausted &&
+                             (s.error().field == "file" || s.error().field == "body");
+      WriteError(res, s.error(), too_large ? 413 : HttpStatusFor(s.Code()));
     }
   };
 }
+
+namespace {
+
+using nlohmann::json;
 
 Result<std::int64_t> PathId(const httplib::Request& req) {
   return ParseInt(req.matches[1].str(), "id");

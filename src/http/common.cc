@@ -61,6 +61,10 @@ bool HasType(const json& v, JsonType t) {
       return v.is_null() || v.is_number_integer();
     case JsonType::kArray:
       return v.is_array();
+    case JsonType::kNullableBoolean:
+      return v.is_null() || v.is_boolean();
+    case JsonType::kNullableArray:
+      return v.is_null() || v.is_array();
   }
   return false;
 }
@@ -81,6 +85,10 @@ std::string_view JsonTypeName(JsonType t) {
       return "integer or null";
     case JsonType::kArray:
       return "array";
+    case JsonType::kNullableBoolean:
+      return "boolean or null";
+    case JsonType::kNullableArray:
+      return "array or null";
   }
   return "value";
 }
@@ -136,6 +144,24 @@ void WriteError(httplib::Response& res, const Error& error) {
                  {"message", error.message},
                  {"field", error.field.empty() ? json(nullptr) : json(error.field)}}}};
   WriteJson(res, body, HttpStatusFor(error.code));
+}
+
+void WriteError(httplib::Response& res, const Error& error, int status) {
+  WriteError(res, error);
+  res.status = status;
+}
+
+bool BodyWithin(const httplib::Request& req, std::size_t limit) {
+  std::size_t size = req.body.size();
+  for (const auto& [name, part] : req.files) {
+    size += part.content.size();
+  }
+  return size <= limit;
+}
+
+Error TooLarge(std::string_view field) {
+  return Err(ErrorCode::kResourceExhausted,
+             field == "body" ? "request body too large" : "file too large", std::string(field));
 }
 
 Result<std::int64_t> ParseInt(std::string_view text, std::string_view field) {
@@ -285,6 +311,9 @@ Status Context::CheckCsrf(const Authn& who, const httplib::Request& req) {
   std::string presented = req.get_header_value("X-CSRF-Token");
   if (presented.empty()) {
     presented = req.get_param_value("csrf_token");
+  }
+  if (presented.empty() && req.has_file("csrf_token")) {  // multipart/form-data forms
+    presented = req.get_file_value("csrf_token").content;
   }
   if (!ConstantTimeEquals(presented, who.csrf_token)) {
     return Err(ErrorCode::kPermissionDenied, "missing or invalid CSRF token", "csrf_token");

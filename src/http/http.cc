@@ -1,5 +1,6 @@
 #include "http/http.h"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -93,7 +94,9 @@ void Server::Impl::Install() {
   svr->new_task_queue = [threads] {
     return new httplib::ThreadPool(threads);
   };
-  svr->set_payload_max_length(opts.max_body_bytes);
+  // cpp-httplib 0.11 has one payload limit for all routes: admit uploads, and let JSON and form
+  // handlers enforce max_body_bytes themselves (internal::Api, internal::Ui).
+  svr->set_payload_max_length(std::max(opts.max_body_bytes, opts.max_upload_bytes));
   // Headers and body go out in separate writes; without TCP_NODELAY, Nagle plus delayed ACKs
   // add ~40 ms to every small keep-alive response.
   svr->set_tcp_nodelay(true);
@@ -105,40 +108,41 @@ void Server::Impl::Install() {
   });
 
   // Fills in a body for errors that no handler wrote (404 routing misses, 413, 400 framing).
-  svr->set_error_handler(httplib::Server::HandlerWithResponse(
-      [this](const httplib::Request& req, httplib::Response& res) {
-        if (!res.body.empty()) {
-          return httplib::Server::HandlerResponse::Unhandled;
-        }
-        Error e;
-        switch (res.status) {
-          case 413:
-            e = Err(ErrorCode::kResourceExhausted, "request body too large", "body");
-            break;
-          case 404:
-            e = Err(ErrorCode::kNotFound, "no such page or endpoint");
-            break;
-          case 405:
-            e = Err(ErrorCode::kInvalidArgument, "method not allowed");
-            break;
-          default:
-            e = Err(ErrorCode::kInvalidArgument, "bad request");
-            break;
-        }
-        const int status = res.status;
-        if (IsApiPath(req.path) || status == 413) {
-          internal::WriteError(res, e);
-        } else {
-          internal::Data d;
-          d.set("title", "Error");
-          d.set("status", std::to_string(status));
-          d.set("message", e.message);
-          d.set("content", ctx.Tmpl().Render("error.html", d));
-          res.set_content(ctx.Tmpl().Render("layout.html", d), "text/html; charset=utf-8");
-        }
-        res.status = status;
-        return httplib::Server::HandlerResponse::Handled;
-      }));
+  svr->set_error_handler(httplib::Server::HandlerWithResponse([this](const httplib::Request& req,
+                                                                     httplib::Response& res) {
+    if (!res.body.empty()) {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    Error e;
+    switch (res.status) {
+      case 413:
+        e = internal::TooLarge(req.path == "/api/v1/evidence" || req.path == "/evidence" ? "file"
+                                                                                         : "body");
+        break;
+      case 404:
+        e = Err(ErrorCode::kNotFound, "no such page or endpoint");
+        break;
+      case 405:
+        e = Err(ErrorCode::kInvalidArgument, "method not allowed");
+        break;
+      default:
+        e = Err(ErrorCode::kInvalidArgument, "bad request");
+        break;
+    }
+    const int status = res.status;
+    if (IsApiPath(req.path) || status == 413) {
+      internal::WriteError(res, e, status);
+    } else {
+      internal::Data d;
+      d.set("title", "Error");
+      d.set("status", std::to_string(status));
+      d.set("message", e.message);
+      d.set("content", ctx.Tmpl().Render("error.html", d));
+      res.set_content(ctx.Tmpl().Render("layout.html", d), "text/html; charset=utf-8");
+    }
+    res.status = status;
+    return httplib::Server::HandlerResponse::Handled;
+  }));
 
   svr->set_exception_handler(
       [this](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
@@ -167,7 +171,9 @@ void Server::Impl::Install() {
       });
 
   svr->set_post_routing_handler([tls](const httplib::Request& req, httplib::Response& res) {
-    res.set_header("Content-Security-Policy", kCsp);
+    if (!res.has_header("Content-Security-Policy")) {  // evidence downloads set a stricter one
+      res.set_header("Content-Security-Policy", kCsp);
+    }
     res.set_header("X-Content-Type-Options", "nosniff");
     res.set_header("Referrer-Policy", "no-referrer");
     res.set_header("X-Frame-Options", "DENY");
@@ -204,7 +210,9 @@ void Server::Impl::Install() {
     res.set_content(std::string(css.value_or("")), "text/css; charset=utf-8");
   });
   internal::RegisterApi(*svr, ctx);
+  internal::RegisterRegisterApi(*svr, ctx);
   internal::RegisterUi(*svr, ctx);
+  internal::RegisterRegisterUi(*svr, ctx);
 }
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

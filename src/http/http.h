@@ -30,15 +30,21 @@ struct Services {
   registers::Registers& registers;
   const audit::CheckpointKey& checkpoint_key;
   const Clock& clock;
+  registers::RegisterService& register_service;  // the issue 3 registers, links and evidence
 };
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  int port = 8080;  // 0: pick a free port (see Server::Port)
+  int port = 8080;                          // 0: pick a free port (see Server::Port)
   std::optional<std::string> tls_cert_pem;  // file paths; both or neither
   std::optional<std::string> tls_key_pem;
+  // JSON and form bodies (enforced per route; 413 naming "body").
   std::size_t max_body_bytes = 1 << 20;
-  int threads = 64;  // cpp-httplib holds a worker per keep-alive connection
+  // Upload routes (evidence files, CSV imports): the transport limit (413 naming "file" on
+  // /api/v1/evidence and /evidence, "body" elsewhere). The evidence service applies its own
+  // per-file limit too.
+  std::size_t max_upload_bytes = 32u << 20;
+  int threads = 64;             // cpp-httplib holds a worker per keep-alive connection
   std::string access_log_path;  // empty: stdout; "-": stdout; "none": off
 };
 

@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -28,7 +29,16 @@ inline constexpr std::string_view kLoginCsrfCookie = "accredit_login_csrf";
 
 // ---- JSON requests and responses ---------------------------------------------------------
 
-enum class JsonType { kString, kInteger, kBoolean, kNullableString, kNullableInteger, kArray };
+enum class JsonType {
+  kString,
+  kInteger,
+  kBoolean,
+  kNullableString,
+  kNullableInteger,
+  kArray,
+  kNullableBoolean,
+  kNullableArray,
+};
 std::string_view JsonTypeName(JsonType t);
 
 struct FieldSpec {
@@ -45,6 +55,9 @@ Result<nlohmann::json> DecodeJsonObject(std::string_view body, std::span<const F
 
 // {"error": {"code", "message", "field"}} with the status from HttpStatusFor.
 void WriteError(httplib::Response& res, const Error& error);
+// The same body with an explicit status (413 for oversized bodies and files, which the one
+// code mapping gives as 429).
+void WriteError(httplib::Response& res, const Error& error, int status);
 void WriteJson(httplib::Response& res, const nlohmann::json& body, int status = 200);
 
 // ---- Query parameters ------------------------------------------------------------------
@@ -141,6 +154,72 @@ void SetLogUser(std::string_view username);
 // Registers the JSON API (/api/v1/...) and the HTML UI routes.
 void RegisterApi(httplib::Server& svr, Context& ctx);
 void RegisterUi(httplib::Server& svr, Context& ctx);
+// The generic register API (/api/v1/registers, /api/v1/r/..., links, evidence) and pages
+// (/registers, /r/..., /evidence/new), generic over registers::RegisterService::Defs().
+void RegisterRegisterApi(httplib::Server& svr, Context& ctx);
+void RegisterRegisterUi(httplib::Server& svr, Context& ctx);
+
+// ---- Generic registers (registers_api.cc) ------------------------------------------------
+
+// Whether the register is offered to `who` at all (its read action, and for subcontractors only
+// supplier-scoped registers) and whether write controls are (its write action). The service
+// decides every request; these only shape what is shown.
+bool MayRead(const auth::Principal& who, const registers::RegisterDef& def);
+bool MayWrite(const auth::Principal& who, const registers::RegisterDef& def);
+// The register named `name` (its plural slug). kNotFound naming "register" otherwise.
+Result<const registers::RegisterDef*> FindRegister(std::string_view name);
+// List parameters: filterable fields as `field=value`, q, sort, limit, offset. kStrict (API):
+// unknown parameters and bad values are kInvalidArgument naming the parameter; kLenient (pages):
+// they are ignored and the page size is the default.
+enum class QueryMode { kStrict, kLenient };
+Result<registers::ListQuery> ListQueryFromRequest(const registers::RegisterDef& def,
+                                                  const httplib::Request& req, QueryMode mode);
+// Labels (the register's label_field, a party's name) of the records `ids` of register `reg`,
+// in one query per call. Missing ids are absent from the map. Presentation only: no
+// authorisation, and errors yield an empty map.
+std::map<std::int64_t, std::string> LoadLabels(Context& ctx, std::string_view reg,
+                                               const std::set<std::int64_t>& ids);
+std::string RecordLabel(const registers::RegisterDef& def, const nlohmann::json& record);
+nlohmann::json LinkJson(const registers::Link& link);
+// The Content-Type an evidence file is served with: the declared type when it is one of
+// application/pdf, image/png, image/jpeg, text/plain; application/octet-stream otherwise.
+std::string SafeContentType(std::string_view declared);
+// `attachment; filename="<ascii>"; filename*=UTF-8''<percent-encoded>`.
+std::string AttachmentDisposition(std::string_view filename);
+// Creates an evidence record from a multipart/form-data request: part "file" plus text parts
+// (title, description, ...) as record fields.
+Result<nlohmann::json> CreateEvidenceFromMultipart(Context& ctx, const Authn& who,
+                                                   const httplib::Request& req);
+
+// Whether the request's body fits `limit` (requests are admitted up to the larger upload
+// limit; JSON and form handlers enforce the smaller one themselves).
+bool BodyWithin(const httplib::Request& req, std::size_t limit);
+// The request body too large for its route: 413, field `field` ("body", or "file" for uploads).
+Error TooLarge(std::string_view field);
+
+// ---- Shared API helpers (api.cc) -----------------------------------------------------------
+
+using ApiFn = std::function<Status(const Authn&, const httplib::Request&, httplib::Response&)>;
+enum class BodyKind { kForm, kUpload };  // kForm bodies: at most ServerOptions::max_body_bytes
+
+// Authenticates (bearer or cookie), checks CSRF on writes and the body limit for `kind`, runs
+// `fn` and writes any error it returns in the one error shape.
+httplib::Server::Handler Api(Context& ctx, ApiFn fn, BodyKind kind = BodyKind::kForm);
+
+// ---- Shared UI helpers (ui.cc) ------------------------------------------------------------
+
+using PageFn = std::function<void(const Authn&, const httplib::Request&, httplib::Response&)>;
+
+// Authenticates (redirect to /login otherwise), checks CSRF on writes and enforces the form
+// body limit (ServerOptions::max_body_bytes) for kForm routes.
+httplib::Server::Handler Ui(Context& ctx, PageFn fn, BodyKind kind = BodyKind::kForm);
+// Renders `tmpl` with `data` inside layout.html (navigation for `who`, if any).
+void RenderInLayout(Context& ctx, const Authn* who, httplib::Response& res,
+                    const std::string& title, const std::string& active, const std::string& tmpl,
+                    Data data, int status = 200);
+void RenderError(Context& ctx, const Authn* who, httplib::Response& res, const Error& e);
+void Redirect(httplib::Response& res, const std::string& to);
+std::string UrlEncode(std::string_view s);
 
 // Shared by API and UI handlers.
 nlohmann::json UserJson(const auth::User& u);

@@ -9,8 +9,6 @@
 namespace accredit::http::internal {
 namespace {
 
-using PageFn = std::function<void(const Authn&, const httplib::Request&, httplib::Response&)>;
-
 struct NavItem {
   const char* href;
   const char* label;
@@ -20,9 +18,12 @@ struct NavItem {
 constexpr NavItem kNav[] = {{"/", "Dashboard", auth::Action::kDashboardRead},
                             {"/contract", "Contract", auth::Action::kContractRead},
                             {"/suppliers", "Suppliers", auth::Action::kSupplierRead},
+                            {"/registers", "Registers", std::nullopt},  // any readable register
                             {"/users", "Users", auth::Action::kUserRead},
                             {"/audit", "Audit log", auth::Action::kAuditRead},
                             {"/calendar", "Calendar", auth::Action::kCalendarRead}};
+
+}  // namespace
 
 std::string UrlEncode(std::string_view s) {
   static constexpr char kHex[] = "0123456789ABCDEF";
@@ -41,7 +42,7 @@ std::string UrlEncode(std::string_view s) {
 
 void RenderInLayout(Context& ctx, const Authn* who, httplib::Response& res,
                     const std::string& title, const std::string& active, const std::string& tmpl,
-                    Data data, int status = 200) {
+                    Data data, int status) {
   Data layout;
   layout.set("title", title);
   layout.set("content", ctx.Tmpl().Render(tmpl, data));
@@ -55,10 +56,18 @@ void RenderInLayout(Context& ctx, const Authn* who, httplib::Response& res,
       if (item.needs && !auth::RoleMay(who->principal.role, *item.needs)) {
         continue;
       }
+      if (std::string_view(item.href) == "/registers" &&
+          std::none_of(
+              registers::RegisterService::Defs().begin(), registers::RegisterService::Defs().end(),
+              [&](const registers::RegisterDef& def) { return MayRead(who->principal, def); })) {
+        continue;
+      }
       Data d;
       d.set("href", item.href);
       d.set("label", item.label);
-      d.set("current", active == item.href);
+      d.set("current",
+            active == item.href || (std::string_view(item.href) == "/registers" &&
+                                    (active.rfind("/r/", 0) == 0 || active == "/evidence")));
       nav.push_back(d);
     }
     user.set("nav", nav);
@@ -82,14 +91,19 @@ void Redirect(httplib::Response& res, const std::string& to) {
   res.set_header("Location", to);
 }
 
-httplib::Server::Handler Ui(Context& ctx, PageFn fn) {
-  return [&ctx, fn = std::move(fn)](const httplib::Request& req, httplib::Response& res) {
+httplib::Server::Handler Ui(Context& ctx, PageFn fn, BodyKind kind) {
+  return [&ctx, fn = std::move(fn), kind](const httplib::Request& req, httplib::Response& res) {
     auto who = ctx.Authenticate(req);
     if (!who) {
       Redirect(res, "/login");
       return;
     }
     SetLogUser(who->principal.username);
+    if (kind == BodyKind::kForm && !BodyWithin(req, ctx.Options().max_body_bytes)) {
+      RenderError(ctx, &*who, res, TooLarge("body"));
+      res.status = 413;
+      return;
+    }
     if (Status s = Context::CheckCsrf(*who, req); !s.ok()) {
       RenderError(ctx, &*who, res, s.error());
       return;
@@ -97,6 +111,8 @@ httplib::Server::Handler Ui(Context& ctx, PageFn fn) {
     fn(*who, req, res);
   };
 }
+
+namespace {
 
 // Places a service error next to its form field (err_<field>) or at the top of the form.
 void AddFormError(Data& d, const Error& e, std::initializer_list<std::string_view> fields) {
