@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <iostream>
 
-#include "catalog/catalog.h"
 #include "docs/docs.h"
 #include "reports/reports.h"
 
@@ -14,20 +13,16 @@
 namespace accredit::cli::internal {
 namespace {
 
+// The app owns the catalogue and the reports service (cli::OpenApp is the composition root).
 struct Session {
   std::unique_ptr<App> app;
-  std::unique_ptr<catalog::Catalog> catalog;
-  std::unique_ptr<reports::Reports> reports;
+  reports::Reports* reports = nullptr;
 };
 
 Result<Session> OpenReports(const Clock& clock, const Args& args) {
   Session s;
   ACC_ASSIGN_OR_RETURN(s.app, Open(clock, args));
-  // Idempotent: applies the reports schema when the composition root has not yet.
-  ACC_RETURN_IF_ERROR(s.app->store->Migrate(reports::Reports::Migrations()));
-  ACC_ASSIGN_OR_RETURN(s.catalog, catalog::Catalog::Load());
-  s.reports = std::make_unique<reports::Reports>(
-      *s.app->store, *s.app->audit, *s.app->register_service, *s.app->registers, *s.catalog, clock);
+  s.reports = s.app->reports.get();
   return s;
 }
 

@@ -1,0 +1,117 @@
+#pragma once
+
+// reports: the documents Schedule 2.4 asks for, generated from the registers. The Risk
+// Management Documentation (RMD) in the Annex 3 layout (S2.4-5.3, 5.4, Annex 3), the compliance
+// matrix (S2.4-6.1), the ISO/IEC 27001:2013 Statement of Applicability (S2.4-5.4.3), issued
+// (frozen, numbered) RMD versions with a section-by-section comparison, and the readiness check
+// of S2.4-5.4 / 5.5 (non-compliance with 5.4 is a reasonable ground for the Customer to refuse
+// approval). Generators are pure functions of the registers, the audit log, the catalogues and
+// the injected Clock; they build docs::Document / docs::Workbook models that the docs writers
+// render (HTML, DOCX, Markdown, XLSX, CSV). See docs/RMD.md.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "audit/audit.h"
+#include "auth/auth.h"
+#include "catalog/catalog.h"
+#include "core/core.h"
+#include "docs/docs.h"
+#include "registers/registers.h"
+#include "store/store.h"
+
+namespace accredit::reports {
+
+// The Annex 3 section headings at level 1, in order, exactly as the RMD prints them
+// ("1 Executive Summary" ... "12 Personal Data Processing Statement", then "Annex A ..." to
+// "Annex D ...").
+const std::vector<std::string>& Annex3Headings();
+
+// An issued RMD version (row of rmd_versions).
+struct RmdVersionInfo {
+  std::int64_t version = 0;
+  std::string issued_at;  // ISO 8601 UTC
+  std::string issued_by;
+  std::string note;
+  std::string sha256;  // hex SHA-256 of the stored JSON
+};
+
+// One item of the readiness check: an S2.4-5.4.x clause or an Annex 3 section.
+struct ReadinessItem {
+  std::string clause_id;  // "S2.4-5.4.1" ... "S2.4-5.4.8", "S2.4-A3-1" ... "S2.4-A3-12"
+  std::string title;
+  bool complete = true;
+  std::vector<std::string> reasons;  // empty when complete; e.g. "risk R7 has no control"
+};
+
+struct ReadinessReport {
+  bool complete = true;  // every item complete
+  std::vector<ReadinessItem> items;
+};
+
+// Which Schedule 2.4 clause kinds the compliance matrix lists: obligations, deadlines and
+// prohibitions (duties of the Provider). Consequences, Customer acts, definitions, informative
+// clauses and Annex 3 template sections are not requirements the Provider can meet.
+bool IsMatrixRequirement(const catalog::Clause& clause);
+
+// The generators over one database. Thread-safe (no per-call state; every call reads through
+// its own connections).
+class Reports {
+ public:
+  Reports(store::Store& store, const audit::AuditLog& audit, registers::RegisterService& service,
+          registers::Registers& registers, const catalog::Catalog& catalog, const Clock& clock)
+      : store_(store),
+        audit_(audit),
+        service_(service),
+        registers_(registers),
+        catalog_(catalog),
+        clock_(clock) {}
+
+  // Schema (migration versions 700-799): the rmd_versions table.
+  static std::vector<store::Migration> Migrations();
+
+  // The RMD as at clock.Now(), in Annex 3 order, with gap notices where a register is empty.
+  // `version` is the label on the title page ("Draft" when empty).
+  // Errors: kPermissionDenied (document.read and the registers' read actions), store errors.
+  Result<docs::Document> BuildRmd(const auth::Principal& actor, std::string_view version = {});
+
+  // Freezes the current RMD as the next numbered version (1, 2, ...): its JSON form, issuer,
+  // note and SHA-256, audited "rmd.issue" in the same transaction. Authorised document.issue.
+  Result<RmdVersionInfo> IssueRmd(const auth::Principal& actor, std::string_view note);
+  // Issued versions, oldest first. Authorised document.read.
+  Result<std::vector<RmdVersionInfo>> ListRmdVersions(const auth::Principal& actor);
+  // The frozen document of version `n`, exactly as issued. kNotFound (field "version") when no
+  // such version; kDataLoss when the stored JSON no longer matches its SHA-256.
+  Result<docs::Document> RmdVersion(const auth::Principal& actor, std::int64_t n);
+  // Section-by-section comparison of issued versions a (older) and b (newer).
+  Result<std::vector<docs::SectionDiff>> DiffRmd(const auth::Principal& actor, std::int64_t a,
+                                                 std::int64_t b);
+
+  // The compliance matrix (S2.4-6.1): sheet "Compliance matrix" (one row per requirement, see
+  // IsMatrixRequirement; rows without a compliance record are "not assessed" gaps, highlighted)
+  // and sheet "Summary" (count per status).
+  Result<docs::Workbook> ComplianceMatrix(const auth::Principal& actor);
+
+  // The Statement of Applicability (S2.4-5.4.3): sheet "Statement of Applicability" (the 114
+  // ISO/IEC 27001:2013 Annex A controls) and sheet "2022 view" (the 93 2022 controls with their
+  // 2013 sources and derived applicability).
+  Result<docs::Workbook> StatementOfApplicability(const auth::Principal& actor);
+
+  // The readiness check of S2.4-5.4.1 to 5.4.8 and each Annex 3 section.
+  Result<ReadinessReport> CheckReadiness(const auth::Principal& actor);
+
+ private:
+  store::Store& store_;
+  const audit::AuditLog& audit_;
+  registers::RegisterService& service_;
+  registers::Registers& registers_;
+  const catalog::Catalog& catalog_;
+  const Clock& clock_;
+};
+
+// JSON form of a readiness report: {"complete":bool,"items":[{"clause_id",...}]}.
+std::string ToJson(const ReadinessReport& report);
+
+}  // namespace accredit::reports
