@@ -105,7 +105,8 @@ Result<int> RunServe(const Args& args, const Clock& clock, std::ostream& out) {
   ACC_ASSIGN_OR_RETURN(
       auto server,
       http::Server::Create(http::Services{*app->store, *app->audit, *app->accounts, *app->registers,
-                                          *app->checkpoint_key, app->clock, *app->register_service},
+                                          *app->checkpoint_key, app->clock, *app->register_service,
+                                          *app->reports, *app->catalog},
                            options));
 
   std::atomic<bool> finished{false};

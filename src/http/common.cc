@@ -272,8 +272,12 @@ std::string Templates::Render(const std::string& name, const Data& data) const {
   return it->second->tmpl->render(data);
 }
 
-Context::Context(Services services, ServerOptions options, std::unique_ptr<Templates> templates)
-    : services_(services), options_(std::move(options)), templates_(std::move(templates)) {}
+Context::Context(Services services, ServerOptions options, std::unique_ptr<Templates> templates,
+                 std::filesystem::path scratch_base)
+    : services_(services),
+      options_(std::move(options)),
+      templates_(std::move(templates)),
+      scratch_base_(std::move(scratch_base)) {}
 
 Result<Authn> Context::Authenticate(const httplib::Request& req) {
   const std::string authorization = req.get_header_value("Authorization");

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <mutex>
@@ -71,8 +72,10 @@ void internal::SetLogUser(std::string_view username) {
 }
 
 struct Server::Impl {
-  Impl(Services services, ServerOptions opts, std::unique_ptr<internal::Templates> templates)
-      : ctx(services, opts, std::move(templates)), log(opts.access_log_path) {}
+  Impl(Services services, ServerOptions opts, std::unique_ptr<internal::Templates> templates,
+       std::filesystem::path scratch_base)
+      : ctx(services, opts, std::move(templates), std::move(scratch_base)),
+        log(opts.access_log_path) {}
 
   Context ctx;
   AccessLog log;
@@ -211,8 +214,10 @@ void Server::Impl::Install() {
   });
   internal::RegisterApi(*svr, ctx);
   internal::RegisterRegisterApi(*svr, ctx);
+  internal::RegisterDocumentsApi(*svr, ctx);
   internal::RegisterUi(*svr, ctx);
   internal::RegisterRegisterUi(*svr, ctx);
+  internal::RegisterDocumentsUi(*svr, ctx);
 }
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -227,7 +232,14 @@ Result<std::unique_ptr<Server>> Server::Create(Services services, ServerOptions 
                options.tls_cert_pem ? "tls_key" : "tls_cert");
   }
   ACC_ASSIGN_OR_RETURN(auto templates, internal::Templates::Load());
-  auto impl = std::make_unique<Impl>(services, options, std::move(templates));
+  // The scratch base is resolved here, at start-up: temp_directory_path() reads TMPDIR, and no
+  // handler may read the environment (MT-unsafe getenv).
+  std::error_code ec;
+  std::filesystem::path scratch_base = std::filesystem::temp_directory_path(ec);
+  if (ec) {
+    scratch_base = "/tmp";
+  }
+  auto impl = std::make_unique<Impl>(services, options, std::move(templates), scratch_base);
   if (!impl->log.Open(options.access_log_path)) {
     return Err(ErrorCode::kUnavailable, "cannot open the access log", "access_log",
                options.access_log_path);

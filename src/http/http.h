@@ -20,6 +20,14 @@
 #include "registers/registers.h"
 #include "store/store.h"
 
+namespace accredit::catalog {
+class Catalog;
+}  // namespace accredit::catalog
+
+namespace accredit::reports {
+class Reports;
+}  // namespace accredit::reports
+
 namespace accredit::http {
 
 // Collaborators; all must outlive the server.
@@ -31,6 +39,8 @@ struct Services {
   const audit::CheckpointKey& checkpoint_key;
   const Clock& clock;
   registers::RegisterService& register_service;  // the issue 3 registers, links and evidence
+  reports::Reports& reports;                     // RMD, versions, matrix, SoA, readiness
+  const catalog::Catalog& catalog;               // clause and control catalogues
 };
 
 struct ServerOptions {

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -18,7 +19,10 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "catalog/catalog.h"
+#include "docs/docs.h"
 #include "http/http.h"
+#include "reports/reports.h"
 
 #include <kainjow/mustache.hpp>
 
@@ -114,7 +118,10 @@ struct Authn {
 // Shared by every handler. Thread-safe.
 class Context {
  public:
-  Context(Services services, ServerOptions options, std::unique_ptr<Templates> templates);
+  // `scratch_base`: the directory under which private scratch directories are made (the system
+  // temporary directory, resolved once at start-up so no handler reads the environment).
+  Context(Services services, ServerOptions options, std::unique_ptr<Templates> templates,
+          std::filesystem::path scratch_base);
 
   Services& Svc() { return services_; }
 
@@ -123,6 +130,8 @@ class Context {
   const Templates& Tmpl() const { return *templates_; }
 
   bool Tls() const { return options_.tls_cert_pem.has_value(); }
+
+  const std::filesystem::path& ScratchBase() const { return scratch_base_; }
 
   // Bearer API token or session cookie. kUnauthenticated when neither is valid.
   Result<Authn> Authenticate(const httplib::Request& req);
@@ -141,6 +150,7 @@ class Context {
   Services services_;
   ServerOptions options_;
   std::unique_ptr<Templates> templates_;
+  std::filesystem::path scratch_base_;
   std::mutex calendar_mu_;
   // shared_ptr: readers keep the calendar alive while the cache is replaced.
   std::shared_ptr<const Calendar> calendar_;
@@ -196,6 +206,44 @@ Result<nlohmann::json> CreateEvidenceFromMultipart(Context& ctx, const Authn& wh
 bool BodyWithin(const httplib::Request& req, std::size_t limit);
 // The request body too large for its route: 413, field `field` ("body", or "file" for uploads).
 Error TooLarge(std::string_view field);
+
+// ---- Generated documents (documents_api.cc, documents_ui.cc) -----------------------------
+
+// The RMD, its issued versions and comparison, the compliance matrix, the Statement of
+// Applicability, the readiness check and the catalogues, as API endpoints and pages. The
+// reports service authorises every call (document.read / document.issue).
+void RegisterDocumentsApi(httplib::Server& svr, Context& ctx);
+void RegisterDocumentsUi(httplib::Server& svr, Context& ctx);
+
+// A generated file ready to send.
+struct Download {
+  std::string body;
+  std::string content_type;
+  std::string filename;  // ASCII, e.g. "rmd-v3.docx"
+};
+
+enum class DocFormat { kHtml, kMarkdown, kDocx };
+enum class SheetFormat { kXlsx, kCsv };
+// "html", "md" (or "markdown"), "docx"; kInvalidArgument naming `field` otherwise.
+Result<DocFormat> ParseDocFormat(std::string_view text, std::string_view field);
+// "xlsx", "csv"; kInvalidArgument naming `field` otherwise.
+Result<SheetFormat> ParseSheetFormat(std::string_view text, std::string_view field);
+// Renders a document as `basename`.<ext> with its Content-Type.
+Result<Download> RenderDocument(const docs::Document& doc, DocFormat format,
+                                std::string_view basename);
+// Renders a workbook (XLSX: the whole workbook through a private scratch directory that is
+// removed again; CSV: sheet `csv_sheet`) as `basename`.<ext>.
+Result<Download> RenderWorkbook(Context& ctx, const docs::Workbook& book, SheetFormat format,
+                                std::size_t csv_sheet, std::string_view basename);
+// Sends `d`: kAttachment sets Content-Disposition attachment (a download), kInline sends the raw
+// content. Standalone HTML gets kDocumentCsp, which lets its embedded print styles apply and
+// forbids everything else (no scripts, no network).
+enum class Disposition { kAttachment, kInline };
+void SendDocument(httplib::Response& res, const Download& d, Disposition disposition);
+// The CSP for standalone document HTML (styles inline, nothing else).
+inline constexpr const char* kDocumentCsp =
+    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; "
+    "form-action 'none'";
 
 // ---- Shared API helpers (api.cc) -----------------------------------------------------------
 

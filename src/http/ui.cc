@@ -19,6 +19,7 @@ constexpr NavItem kNav[] = {{"/", "Dashboard", auth::Action::kDashboardRead},
                             {"/contract", "Contract", auth::Action::kContractRead},
                             {"/suppliers", "Suppliers", auth::Action::kSupplierRead},
                             {"/registers", "Registers", std::nullopt},  // any readable register
+                            {"/documents", "Documents", auth::Action::kDocumentRead},
                             {"/users", "Users", auth::Action::kUserRead},
                             {"/audit", "Audit log", auth::Action::kAuditRead},
                             {"/calendar", "Calendar", auth::Action::kCalendarRead}};
@@ -222,6 +223,36 @@ void Dashboard(Context& ctx, const Authn& who, httplib::Response& res) {
   } else {
     d.set("working_day", false);
     d.set("next_holiday", "calendar unavailable");
+  }
+  // Readiness for accreditation (S2.4-5.4, 5.5): only for roles that may read the documents.
+  if (auth::RoleMay(who.principal.role, auth::Action::kDocumentRead)) {
+    auto readiness = ctx.Svc().reports.CheckReadiness(who.principal);
+    if (readiness) {
+      Data r;
+      const auto complete =
+          std::count_if(readiness->items.begin(), readiness->items.end(),
+                        [](const reports::ReadinessItem& i) { return i.complete; });
+      r.set("complete_count", std::to_string(complete));
+      r.set("total", std::to_string(readiness->items.size()));
+      r.set("all_complete", readiness->complete);
+      Data open{Data::type::list};
+      for (const auto& item : readiness->items) {
+        if (!item.complete && open.list_value().size() < 5) {
+          Data x;
+          x.set("clause_id", item.clause_id);
+          x.set("title", item.title);
+          open.push_back(x);
+        }
+      }
+      r.set("incomplete", open);
+      const auto more = static_cast<std::int64_t>(readiness->items.size()) - complete - 5;
+      if (more > 0) {
+        r.set("more", std::to_string(more));
+      } else {
+        r.set("more", false);
+      }
+      d.set("readiness", r);
+    }
   }
   RenderInLayout(ctx, &who, res, "Dashboard", "/", "dashboard.html", d);
 }

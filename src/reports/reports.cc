@@ -1,6 +1,7 @@
 #include "reports/reports.h"
 
 #include <array>
+#include <mutex>
 
 #include <openssl/evp.h>
 
@@ -162,6 +163,24 @@ Result<docs::Workbook> Reports::StatementOfApplicability(const auth::Principal& 
 }
 
 Result<ReadinessReport> Reports::CheckReadiness(const auth::Principal& actor) {
+  ACC_RETURN_IF_ERROR(auth::Authorize(actor, auth::Action::kDocumentRead));
+  // The report is a function of the registers (every change to them appends an audit record,
+  // so the audit head identifies their state) and of today's date (RCR due dates, certificate
+  // expiry). The dashboard asks on every view, so reuse the last report while both are
+  // unchanged. Subcontractors read a scoped view and are never served from the cache.
+  const bool cacheable = actor.role != auth::Role::kSubcontractor;
+  std::int64_t head = -1;
+  const Date today = LondonDate(clock_.Now());
+  if (cacheable) {
+    ACC_ASSIGN_OR_RETURN(auto conn, store_.Acquire());
+    ACC_ASSIGN_OR_RETURN(auto row, conn->QueryOne("SELECT COALESCE(MAX(seq), 0) FROM audit_log"));
+    head = row[0].Int();
+    std::lock_guard<std::mutex> lock(readiness_mu_);
+    if (readiness_cache_ && readiness_cache_->audit_head == head &&
+        readiness_cache_->day == today) {
+      return readiness_cache_->report;
+    }
+  }
   const internal::Deps deps{store_, audit_, service_, registers_, catalog_, clock_};
   ACC_ASSIGN_OR_RETURN(auto snapshot, internal::LoadSnapshot(deps, actor));
   ReadinessReport report = internal::BuildReadiness(snapshot, catalog_);
@@ -170,6 +189,10 @@ Result<ReadinessReport> Reports::CheckReadiness(const auth::Principal& actor) {
   for (auto& item : report.items) {
     item.complete = item.reasons.empty();
     report.complete = report.complete && item.complete;
+  }
+  if (cacheable) {
+    std::lock_guard<std::mutex> lock(readiness_mu_);
+    readiness_cache_ = CachedReadiness{head, today, report};
   }
   return report;
 }

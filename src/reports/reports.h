@@ -10,6 +10,8 @@
 // render (HTML, DOCX, Markdown, XLSX, CSV). See docs/RMD.md.
 
 #include <cstdint>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,8 +58,8 @@ struct ReadinessReport {
 // clauses and Annex 3 template sections are not requirements the Provider can meet.
 bool IsMatrixRequirement(const catalog::Clause& clause);
 
-// The generators over one database. Thread-safe (no per-call state; every call reads through
-// its own connections).
+// The generators over one database. Thread-safe: every call reads through its own connection;
+// the only shared state is the last readiness report, guarded by a mutex.
 class Reports {
  public:
   Reports(store::Store& store, const audit::AuditLog& audit, registers::RegisterService& service,
@@ -109,6 +111,15 @@ class Reports {
   registers::Registers& registers_;
   const catalog::Catalog& catalog_;
   const Clock& clock_;
+
+  struct CachedReadiness {
+    std::int64_t audit_head = 0;
+    Date day;
+    ReadinessReport report;
+  };
+
+  std::mutex readiness_mu_;
+  std::optional<CachedReadiness> readiness_cache_;  // guarded by readiness_mu_
 };
 
 // JSON form of a readiness report: {"complete":bool,"items":[{"clause_id",...}]}.

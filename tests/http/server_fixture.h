@@ -55,8 +55,9 @@ class ServerTest : public ::testing::Test {
     if (opts.access_log_path.empty()) {
       opts.access_log_path = "none";
     }
-    Services svc{*app_->store,          *app_->audit, *app_->accounts,        *app_->registers,
-                 *app_->checkpoint_key, clock_,       *app_->register_service};
+    Services svc{*app_->store,          *app_->audit, *app_->accounts,         *app_->registers,
+                 *app_->checkpoint_key, clock_,       *app_->register_service, *app_->reports,
+                 *app_->catalog};
     auto server = Server::Create(svc, opts);
     ASSERT_TRUE(server.ok()) << server.error().message << " " << server.error().internal;
     server_ = std::move(*server);
