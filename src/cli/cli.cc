@@ -68,10 +68,9 @@ Result<std::unique_ptr<App>> OpenApp(const Clock& clock, const AppOptions& optio
       *store, *audit_log, clock, *regs, std::move(register_options));
   auto reports = std::make_unique<reports::Reports>(*store, *audit_log, *register_service, *regs,
                                                     *catalog, clock);
-  return std::make_unique<App>(App{clock, std::move(store), std::move(key), std::move(audit_log),
-                                   std::move(accounts), std::move(regs),
-                                   std::move(register_service), std::move(catalog),
-                                   std::move(reports)});
+  return std::make_unique<App>(
+      App{clock, std::move(store), std::move(key), std::move(audit_log), std::move(accounts),
+          std::move(regs), std::move(register_service), std::move(catalog), std::move(reports)});
 }
 
 namespace internal {

@@ -25,8 +25,11 @@ class SystemClock final : public Clock {
 class FakeClock final : public Clock {
  public:
   explicit FakeClock(Instant start) : now_(start.time_since_epoch().count()) {}
+
   Instant Now() const override { return Instant(std::chrono::milliseconds(now_.load())); }
+
   void Set(Instant t) { now_.store(t.time_since_epoch().count()); }
+
   void Advance(std::chrono::milliseconds d) { now_.fetch_add(d.count()); }
 
  private:

@@ -1,12 +1,12 @@
 // The SQLite backend: WAL journal, foreign keys on, a busy timeout, a per-connection prepared
 // statement cache, and a fixed-size connection pool.
 
-#include <sqlite3.h>
-
 #include <condition_variable>
 #include <mutex>
 #include <string>
 #include <unordered_map>
+
+#include <sqlite3.h>
 
 #include "store/store.h"
 
@@ -16,11 +16,13 @@ namespace {
 struct StmtDeleter {
   void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
 };
+
 using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtDeleter>;
 
 struct DbDeleter {
   void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
 };
+
 using DbPtr = std::unique_ptr<sqlite3, DbDeleter>;
 
 Error SqliteError(sqlite3* db, int rc, std::string_view sql) {
@@ -48,10 +50,15 @@ Error SqliteError(sqlite3* db, int rc, std::string_view sql) {
 class SqliteRowView final : public RowView {
  public:
   explicit SqliteRowView(sqlite3_stmt* s) : s_(s) {}
+
   int ColumnCount() const override { return sqlite3_column_count(s_); }
+
   bool IsNull(int i) const override { return sqlite3_column_type(s_, i) == SQLITE_NULL; }
+
   std::int64_t Int(int i) const override { return sqlite3_column_int64(s_, i); }
+
   double Real(int i) const override { return sqlite3_column_double(s_, i); }
+
   std::string_view Text(int i) const override {
     const auto* p = sqlite3_column_text(s_, i);
     const int n = sqlite3_column_bytes(s_, i);
@@ -60,6 +67,7 @@ class SqliteRowView final : public RowView {
     }
     return {reinterpret_cast<const char*>(p), static_cast<std::size_t>(n)};
   }
+
   std::string_view Bytes(int i) const override {
     const void* p = sqlite3_column_blob(s_, i);
     const int n = sqlite3_column_bytes(s_, i);
@@ -104,9 +112,9 @@ class SqliteConnection final : public Connection {
             row.values.emplace_back(sqlite3_column_double(s, i));
             break;
           case SQLITE_TEXT:
-            row.values.emplace_back(std::string(
-                reinterpret_cast<const char*>(sqlite3_column_text(s, i)),
-                static_cast<std::size_t>(sqlite3_column_bytes(s, i))));
+            row.values.emplace_back(
+                std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, i)),
+                            static_cast<std::size_t>(sqlite3_column_bytes(s, i))));
             break;
           case SQLITE_BLOB: {
             const void* p = sqlite3_column_blob(s, i);
@@ -153,7 +161,9 @@ class SqliteConnection final : public Connection {
   Status BeginImpl(TxMode mode) override {
     return ExecuteScript(mode == TxMode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
   }
+
   Status CommitImpl() override { return ExecuteScript("COMMIT"); }
+
   void RollbackImpl() override {
     if (sqlite3_get_autocommit(db_.get()) == 0) {
       (void)ExecuteScript("ROLLBACK");
@@ -164,8 +174,10 @@ class SqliteConnection final : public Connection {
   class StmtReset {
    public:
     explicit StmtReset(sqlite3_stmt* stmt) : s(stmt) {}
+
     StmtReset(const StmtReset&) = delete;
     StmtReset& operator=(const StmtReset&) = delete;
+
     ~StmtReset() {
       sqlite3_reset(s);
       sqlite3_clear_bindings(s);
@@ -289,8 +301,8 @@ class SqliteStore final : public Store {
     DbPtr db(raw);
     if (rc != SQLITE_OK) {
       if (!create && (rc & 0xff) == SQLITE_CANTOPEN) {
-        return Err(ErrorCode::kNotFound, "database does not exist; run `accredit init` first",
-                   "db", options_.path);
+        return Err(ErrorCode::kNotFound, "database does not exist; run `accredit init` first", "db",
+                   options_.path);
       }
       return Err(ErrorCode::kUnavailable, "cannot open the database", "db",
                  std::string(sqlite3_errstr(rc)) + ": " + options_.path);

@@ -74,7 +74,9 @@ Transaction::Transaction(Transaction&& other) noexcept : conn_(other.conn_) {
   other.conn_ = nullptr;
 }
 
-Transaction::~Transaction() { Rollback(); }
+Transaction::~Transaction() {
+  Rollback();
+}
 
 Status Transaction::Commit() {
   if (conn_ == nullptr) {
@@ -126,7 +128,8 @@ Result<std::vector<int>> Store::AppliedMigrations() {
   ACC_RETURN_IF_ERROR(conn->ExecuteScript(
       "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
       "NULL, applied_at TEXT NOT NULL)"));
-  ACC_ASSIGN_OR_RETURN(auto rows, conn->Query("SELECT version FROM schema_migrations ORDER BY version"));
+  ACC_ASSIGN_OR_RETURN(auto rows,
+                       conn->Query("SELECT version FROM schema_migrations ORDER BY version"));
   std::vector<int> out;
   out.reserve(rows.size());
   for (const auto& r : rows) {
@@ -160,9 +163,9 @@ Result<int> Store::Migrate(const std::vector<Migration>& migrations) {
       e.internal = "migration " + std::to_string(m->version) + " (" + m->name + "): " + e.internal;
       return e;
     }
-    ACC_RETURN_IF_ERROR(conn->Execute(
-        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-        {m->version, m->name, FormatInstantUtc(SystemClock().Now())}));
+    ACC_RETURN_IF_ERROR(
+        conn->Execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                      {m->version, m->name, FormatInstantUtc(SystemClock().Now())}));
     ACC_RETURN_IF_ERROR(tx.Commit());
     ++count;
   }

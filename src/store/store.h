@@ -30,16 +30,26 @@ struct Blob {
 // A parameter or column value: NULL, integer, real, text or blob.
 class Value {
  public:
-  Value() = default;                                   // NULL
-  Value(std::nullptr_t) {}                             // NOLINT(google-explicit-constructor)
-  Value(int v) : v_(std::int64_t{v}) {}                // NOLINT(google-explicit-constructor)
-  Value(std::int64_t v) : v_(v) {}                     // NOLINT(google-explicit-constructor)
-  Value(double v) : v_(v) {}                           // NOLINT(google-explicit-constructor)
-  Value(bool v) : v_(std::int64_t{v ? 1 : 0}) {}       // NOLINT(google-explicit-constructor)
-  Value(std::string v) : v_(std::move(v)) {}           // NOLINT(google-explicit-constructor)
-  Value(std::string_view v) : v_(std::string(v)) {}    // NOLINT(google-explicit-constructor)
-  Value(const char* v) : v_(std::string(v)) {}         // NOLINT(google-explicit-constructor)
-  Value(Blob v) : v_(std::move(v)) {}                  // NOLINT(google-explicit-constructor)
+  Value() = default;  // NULL
+
+  Value(std::nullptr_t) {}  // NOLINT(google-explicit-constructor)
+
+  Value(int v) : v_(std::int64_t{v}) {}  // NOLINT(google-explicit-constructor)
+
+  Value(std::int64_t v) : v_(v) {}  // NOLINT(google-explicit-constructor)
+
+  Value(double v) : v_(v) {}  // NOLINT(google-explicit-constructor)
+
+  Value(bool v) : v_(std::int64_t{v ? 1 : 0}) {}  // NOLINT(google-explicit-constructor)
+
+  Value(std::string v) : v_(std::move(v)) {}  // NOLINT(google-explicit-constructor)
+
+  Value(std::string_view v) : v_(std::string(v)) {}  // NOLINT(google-explicit-constructor)
+
+  Value(const char* v) : v_(std::string(v)) {}  // NOLINT(google-explicit-constructor)
+
+  Value(Blob v) : v_(std::move(v)) {}  // NOLINT(google-explicit-constructor)
+
   template <typename T>
   Value(const std::optional<T>& v) {  // NOLINT(google-explicit-constructor)
     if (v) {
@@ -48,10 +58,15 @@ class Value {
   }
 
   bool IsNull() const { return std::holds_alternative<std::monostate>(v_); }
+
   bool IsInt() const { return std::holds_alternative<std::int64_t>(v_); }
+
   bool IsReal() const { return std::holds_alternative<double>(v_); }
+
   bool IsText() const { return std::holds_alternative<std::string>(v_); }
+
   bool IsBlob() const { return std::holds_alternative<Blob>(v_); }
+
   // Accessors convert leniently: Int() of NULL is 0, Text() of NULL is "", Int() of text parses.
   std::int64_t Int() const;
   double Real() const;
@@ -73,7 +88,9 @@ using Params = std::vector<Value>;
 // A materialised result row.
 struct Row {
   std::vector<Value> values;
+
   const Value& operator[](std::size_t i) const { return values.at(i); }
+
   std::size_t size() const { return values.size(); }
 };
 
@@ -107,11 +124,14 @@ class Transaction {
 
   Status Commit();
   void Rollback();
+
   bool Active() const { return conn_ != nullptr; }
 
  private:
   friend class Connection;
+
   explicit Transaction(Connection* conn) : conn_(conn) {}
+
   Connection* conn_;
 };
 
@@ -142,6 +162,7 @@ class Connection {
 
   // Starts a transaction (kWrite takes the write lock up front).
   Result<Transaction> Begin(TxMode mode = TxMode::kWrite);
+
   bool InTransaction() const { return in_tx_; }
 
  protected:
@@ -161,6 +182,7 @@ struct LeaseReturner {
   Store* store = nullptr;
   void operator()(Connection* c) const;
 };
+
 using ConnectionLease = std::unique_ptr<Connection, LeaseReturner>;
 
 // A numbered schema migration. Version ranges per module keep numbers unique:
@@ -172,7 +194,7 @@ struct Migration {
 };
 
 struct Options {
-  std::string path;            // database file; ":memory:" is not supported (pooled)
+  std::string path;  // database file; ":memory:" is not supported (pooled)
   int busy_timeout_ms = 10000;
   int pool_size = 8;
   bool create_if_missing = true;

@@ -34,7 +34,9 @@ std::filesystem::path SourceDir() {
 #endif
 }
 
-std::filesystem::path SharedDir() { return SourceDir().parent_path() / "shared"; }
+std::filesystem::path SharedDir() {
+  return SourceDir().parent_path() / "shared";
+}
 
 std::string ReadFile(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);

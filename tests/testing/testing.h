@@ -14,7 +14,9 @@ class TempDir {
   ~TempDir();
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
+
   const std::filesystem::path& Path() const { return path_; }
+
   std::string File(const std::string& name) const { return (path_ / name).string(); }
 
  private:
