@@ -13,7 +13,7 @@ DURATION=15
 if [[ "${1:-}" == "--quick" ]]; then N=100000; DURATION=5; fi
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
 echo "== audit append and verify ($N records)"
-"$BUILD/bench/bench_audit" "$N"
+"$BUILD/bench/bench_audit" 20000 "$N"
 echo "== RMD generation (1,000 risks, 3,000 controls, 10,000 assets)"
 "$BUILD/bench/bench_rmd"
 echo "== HTTP under load (dashboard; asset list over 10,000 assets)"
