@@ -255,11 +255,13 @@ Result<std::unique_ptr<Templates>> Templates::Load() {
     }
     auto text = assets::Find(path);
     auto entry = std::make_unique<Entry>();
-    entry->tmpl = std::make_unique<kainjow::mustache::mustache>(std::string(*text));
-    if (!entry->tmpl->is_valid()) {
+    entry->source = std::string(*text);
+    auto parsed = std::make_unique<kainjow::mustache::mustache>(entry->source);
+    if (!parsed->is_valid()) {
       return Err(ErrorCode::kInternal, "a template failed to parse", "",
-                 std::string(path) + ": " + entry->tmpl->error_message());
+                 std::string(path) + ": " + parsed->error_message());
     }
+    entry->free.push_back(std::move(parsed));
     out->entries_.emplace(std::string(path.substr(kPrefix.size())), std::move(entry));
   }
   return out;
@@ -268,8 +270,23 @@ Result<std::unique_ptr<Templates>> Templates::Load() {
 std::string Templates::Render(const std::string& name, const Data& data) const {
   auto it = entries_.find(name);
   ACC_CHECK(it != entries_.end(), "unknown template");
-  std::lock_guard<std::mutex> lock(it->second->mu);
-  return it->second->tmpl->render(data);
+  Entry& entry = *it->second;
+  std::unique_ptr<kainjow::mustache::mustache> tmpl;
+  {
+    std::lock_guard<std::mutex> lock(entry.mu);
+    if (!entry.free.empty()) {
+      tmpl = std::move(entry.free.back());
+      entry.free.pop_back();
+    }
+  }
+  if (!tmpl) {
+    // Parsed and validated once at Load(), so a fresh parse of the same source is valid.
+    tmpl = std::make_unique<kainjow::mustache::mustache>(entry.source);
+  }
+  std::string out = tmpl->render(data);
+  std::lock_guard<std::mutex> lock(entry.mu);
+  entry.free.push_back(std::move(tmpl));
+  return out;
 }
 
 Context::Context(Services services, ServerOptions options, std::unique_ptr<Templates> templates,

@@ -97,9 +97,14 @@ class Templates {
   std::string Render(const std::string& name, const Data& data) const;
 
  private:
+  // kainjow's render() mutates the template object, so one parsed instance serves one render
+  // at a time. Each template keeps a pool of parsed instances: a render takes a free one (or
+  // parses another from `source` when all are busy) and returns it afterwards, so concurrent
+  // requests never queue behind one lock. The pool grows to the peak concurrency.
   struct Entry {
+    std::string source;
     std::mutex mu;
-    std::unique_ptr<kainjow::mustache::mustache> tmpl;
+    std::vector<std::unique_ptr<kainjow::mustache::mustache>> free;  // guarded by mu
   };
 
   std::map<std::string, std::unique_ptr<Entry>> entries_;

@@ -418,7 +418,8 @@ TEST_F(DocumentsHttpTest, CataloguesWithAttribution) {
   }
   EXPECT_TRUE(found);
   auto deadlines = c.Get("/api/v1/catalog/clauses?kind=deadline", Bearer(token));
-  for (const auto& cl : Body(deadlines)["items"]) {
+  const json deadline_body = Body(deadlines);  // named: a temporary would die before the loop
+  for (const auto& cl : deadline_body["items"]) {
     EXPECT_EQ(cl["kind"], "deadline");
   }
   EXPECT_EQ(c.Get("/api/v1/catalog/clauses?kind=whim", Bearer(token))->status, 400);
