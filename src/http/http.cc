@@ -1,6 +1,9 @@
 #include "http/http.h"
 
+#include <sys/socket.h>
+
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -86,6 +89,8 @@ struct Server::Impl {
   bool ready = false;  // guarded by mu
   bool stopped = false;
   int port = -1;
+  // The listening socket, captured when cpp-httplib creates it (see Install).
+  std::atomic<int> listen_fd{-1};
 
   void Install();
 };
@@ -103,6 +108,16 @@ void Server::Impl::Install() {
   // Headers and body go out in separate writes; without TCP_NODELAY, Nagle plus delayed ACKs
   // add ~40 ms to every small keep-alive response.
   svr->set_tcp_nodelay(true);
+  // Debian's compiled cpp-httplib listens with a backlog of 5: under 64 concurrent clients,
+  // reconnecting SYNs overflow it and wait for the 1 s SYN retransmit, which shows up as a
+  // p99 of hundreds of milliseconds. Capture the listening socket as it is created so Run() can
+  // raise the backlog (a second listen() on Linux updates it), and keep connections alive for
+  // many requests so clients reconnect rarely.
+  svr->set_socket_options([this](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listen_fd.store(sock);
+  });
+  svr->set_keep_alive_max_count(1000);
 
   svr->set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
     tls_request.start = std::chrono::steady_clock::now();
@@ -265,6 +280,9 @@ Status Server::Run() {
     port = impl_->svr->bind_to_any_port(opts.host);
   } else {
     port = impl_->svr->bind_to_port(opts.host, opts.port) ? opts.port : -1;
+  }
+  if (const int fd = impl_->listen_fd.load(); port >= 0 && fd >= 0) {
+    ::listen(fd, SOMAXCONN);  // best effort: on failure the library's backlog stays
   }
   {
     std::lock_guard<std::mutex> lock(impl_->mu);
