@@ -15,6 +15,7 @@ build_pkgs=(
   libargon2-dev                   # Argon2id password hashing
   libhowardhinnant-date-dev       # Europe/London <-> UTC over the system tz database
   libcli11-dev                    # command line
+  libjemalloc-dev                 # allocator for the server binary (docs/BENCHMARKS.md)
   libkainjow-mustache-dev         # HTML templates (escaping by default)
   libgtest-dev libgmock-dev       # unit tests
   libzip-dev                      # DOCX packages (docs module)

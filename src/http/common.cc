@@ -116,7 +116,9 @@ Result<json> DecodeJsonObject(std::string_view body, std::span<const FieldSpec> 
       }
     }
     if (spec == nullptr) {
-      return Err(ErrorCode::kInvalidArgument, "unknown field \"" + name + "\"", name);
+      // An empty member name cannot be the `field` of an error: name the body instead.
+      return Err(ErrorCode::kInvalidArgument, "unknown field \"" + name + "\"",
+                 name.empty() ? std::string("body") : name);
     }
     if (!HasType(value, spec->type)) {
       return Err(ErrorCode::kInvalidArgument,

@@ -163,7 +163,7 @@ void Server::Impl::Install() {
   }));
 
   svr->set_exception_handler(
-      [this](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
         std::string what = "unknown exception";
         try {
           if (ep) {
