@@ -32,18 +32,6 @@ std::string_view AsView(const Hash& h) {
   return {reinterpret_cast<const char*>(h.data()), h.size()};
 }
 
-std::string Hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (char c : bytes) {
-    const auto b = static_cast<unsigned char>(c);
-    out.push_back(kDigits[b >> 4U]);
-    out.push_back(kDigits[b & 0xfU]);
-  }
-  return out;
-}
-
 // The fields of a record that its hash covers, as views into the caller's buffers.
 struct RecordFields {
   std::int64_t seq = 0;
@@ -335,7 +323,7 @@ Result<VerifyReport> AuditLog::Verify(store::Connection& conn, const Checkpoint*
         }
         report.records = seq;
         if (checkpoint_head.empty() && checkpoint != nullptr && seq == checkpoint->size) {
-          checkpoint_head = Hex(stored);
+          checkpoint_head = HexEncode(stored);
           if (checkpoint_head != checkpoint->head_hash_hex) {
             return stop(seq, "record " + std::to_string(seq) +
                                  ": hash does not match the checkpoint's head hash (the log "
@@ -387,7 +375,7 @@ Result<Checkpoint> AuditLog::MakeCheckpoint(store::Connection& conn,
   if (cp.size > 0) {
     ACC_ASSIGN_OR_RETURN(auto row,
                          conn.QueryOne("SELECT hash FROM audit_log WHERE seq = ?", {cp.size}));
-    cp.head_hash_hex = Hex(row[0].Bytes());
+    cp.head_hash_hex = HexEncode(row[0].Bytes());
   }
   cp.issued_at = clock_.Now();
   cp.key_id = key.KeyId();
@@ -448,8 +436,8 @@ Result<std::vector<Record>> AuditLog::List(store::Connection& conn, const Filter
                                      r.entry.entity_id = row.Text(5);
                                      r.entry.before_json = row.Text(6);
                                      r.entry.after_json = row.Text(7);
-                                     r.prev_hash_hex = Hex(row.Bytes(8));
-                                     r.hash_hex = Hex(row.Bytes(9));
+                                     r.prev_hash_hex = HexEncode(row.Bytes(8));
+                                     r.hash_hex = HexEncode(row.Bytes(9));
                                      out.push_back(std::move(r));
                                      return Status::Ok();
                                    }));
@@ -473,7 +461,7 @@ Status AuditLog::ExportCsv(store::Connection& conn, const Filter& filter, std::o
                        out << ',';
                        WriteCsvField(out, row.Text(i));
                      }
-                     out << ',' << Hex(row.Bytes(9)) << "\r\n";
+                     out << ',' << HexEncode(row.Bytes(9)) << "\r\n";
                      return out ? Status::Ok() : Status(StreamError());
                    }));
   out.flush();
@@ -497,8 +485,8 @@ Status AuditLog::ExportJson(store::Connection& conn, const Filter& filter,
                      j["entity_id"] = row.Text(5);
                      j["before"] = JsonOrString(row.Text(6));
                      j["after"] = JsonOrString(row.Text(7));
-                     j["prev_hash"] = Hex(row.Bytes(8));
-                     j["hash"] = Hex(row.Bytes(9));
+                     j["prev_hash"] = HexEncode(row.Bytes(8));
+                     j["hash"] = HexEncode(row.Bytes(9));
                      out << (first ? "\n" : ",\n")
                          << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
                      first = false;

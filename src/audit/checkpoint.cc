@@ -69,18 +69,6 @@ class Fd {
   int fd_;
 };
 
-std::string Hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (char c : bytes) {
-    const auto b = static_cast<unsigned char>(c);
-    out.push_back(kDigits[b >> 4U]);
-    out.push_back(kDigits[b & 0xfU]);
-  }
-  return out;
-}
-
 bool IsLowerHex(std::string_view s) {
   for (char c : s) {
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
@@ -404,7 +392,8 @@ Result<std::unique_ptr<CheckpointKey>> CheckpointKey::LoadOrCreate(const std::st
     return Err(ErrorCode::kInternal, "SHA-256 failed");
   }
   impl->key_id =
-      Hex(std::string_view(reinterpret_cast<const char*>(digest.data()), digest_len)).substr(0, 16);
+      HexEncode(std::string_view(reinterpret_cast<const char*>(digest.data()), digest_len))
+          .substr(0, 16);
   BioPtr bio(BIO_new(BIO_s_mem()));
   if (!bio || PEM_write_bio_PUBKEY(bio.get(), key.get()) != 1) {
     return Err(ErrorCode::kInternal, "cannot encode the checkpoint public key");

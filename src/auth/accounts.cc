@@ -68,20 +68,6 @@ Result<std::string> NewSecret() {
   return Base64Url(bytes);
 }
 
-std::string Sha256Hex(std::string_view text) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
-  unsigned int len = 0;
-  EVP_Digest(text.data(), text.size(), md.data(), &len, EVP_sha256(), nullptr);
-  static constexpr std::string_view kHex = "0123456789abcdef";
-  std::string out;
-  out.reserve(std::size_t{2} * len);
-  for (unsigned int i = 0; i < len; ++i) {
-    out.push_back(kHex[md[i] >> 4U]);
-    out.push_back(kHex[md[i] & 0x0FU]);
-  }
-  return out;
-}
-
 // ---- Row mapping ----
 
 Result<Instant> StoredInstant(const store::Value& v) {

@@ -10,6 +10,7 @@
 
 #include "core/calendar.h"  // IWYU pragma: export
 #include "core/clock.h"     // IWYU pragma: export
+#include "core/crypto.h"    // IWYU pragma: export
 #include "core/status.h"    // IWYU pragma: export
 #include "core/time.h"      // IWYU pragma: export
 

@@ -227,18 +227,7 @@ std::optional<std::string> Cookie(const httplib::Request& req, std::string_view 
 }
 
 std::string RandomToken(std::size_t bytes) {
-  std::string raw(bytes, '\0');
-  // RAND_bytes failing means the CSPRNG is unusable; refusing to continue is the only safe path.
-  ACC_CHECK(RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) == 1,
-            "RAND_bytes failed");
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes * 2);
-  for (unsigned char c : raw) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 0xf]);
-  }
-  return out;
+  return RandomHex(bytes);
 }
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {

@@ -10,22 +10,6 @@
 namespace accredit::reports {
 namespace {
 
-std::string Sha256Hex(std::string_view data) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
-  unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), md.data(), &len, EVP_sha256(), nullptr) != 1) {
-    return {};
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(len * 2);
-  for (unsigned int i = 0; i < len; ++i) {
-    out.push_back(kHex[md[i] >> 4]);
-    out.push_back(kHex[md[i] & 0xf]);
-  }
-  return out;
-}
-
 // "1 Executive Summary" -> "S2.4-A3-1"; "Annex A ..." -> "S2.4-A3-A".
 std::string SectionClause(const std::string& heading) {
   if (heading.rfind("Annex ", 0) == 0 && heading.size() > 6) {
