@@ -137,6 +137,8 @@ Result<int> ExportWorkbook(const Args& args, const DocumentArgs& d, const Clock&
   docs::Workbook book;
   if (matrix) {
     ACC_ASSIGN_OR_RETURN(book, s.reports->ComplianceMatrix(actor));
+  } else if (d.version > 0) {
+    ACC_ASSIGN_OR_RETURN(book, s.reports->SoaVersion(actor, d.version));
   } else {
     ACC_ASSIGN_OR_RETURN(book, s.reports->StatementOfApplicability(actor));
   }
@@ -200,6 +202,10 @@ std::unique_ptr<DocumentArgs> AddDocumentCommands(CLI::App& app, const Args& arg
         ->required()
         ->check(CLI::IsMember({"xlsx", "csv"}));
     e->add_option("--out", da->out_file, "Output file (\"-\" for stdout with csv)")->required();
+    if (!matrix) {
+      e->add_option("--version", da->version,
+                    "The SoA frozen with this issued RMD version instead of the current one");
+    }
     commands.emplace_back(e, [&args, &clock, &out, da, matrix]() {
       return ExportWorkbook(args, *da, clock, out, matrix);
     });

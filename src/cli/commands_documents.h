@@ -7,7 +7,7 @@
 //   accredit rmd diff A B
 //   accredit rmd check [--json]        (exit 5, failed precondition, when incomplete)
 //   accredit matrix export --format xlsx|csv --out FILE
-//   accredit soa export --format xlsx|csv --out FILE
+//   accredit soa export --format xlsx|csv --out FILE [--version N]
 
 #include <memory>
 

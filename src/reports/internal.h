@@ -78,6 +78,12 @@ ReadinessReport BuildReadiness(const Snapshot& s, const catalog::Catalog& catalo
 docs::Workbook BuildMatrix(const Snapshot& s, const catalog::Catalog& catalog);
 docs::Workbook BuildSoa(const Snapshot& s, const catalog::Catalog& catalog);
 
+// JSON form of a workbook (every property, sheet, column, cell kind and row style), for the
+// frozen SoA versions. WorkbookFromJson(WorkbookToJson(b)) == b; kDataLoss (field
+// "content_json") when the text is not such JSON or not a valid workbook.
+std::string WorkbookToJson(const docs::Workbook& book);
+Result<docs::Workbook> WorkbookFromJson(std::string_view json);
+
 // Refs of the controls linked to risk `risk_id` ("C1, C4"), in control-ref order.
 std::vector<std::string> ControlRefsOfRisk(const Snapshot& s, std::int64_t risk_id);
 

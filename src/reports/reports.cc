@@ -56,6 +56,12 @@ std::vector<store::Migration> Reports::Migrations() {
        " note TEXT NOT NULL DEFAULT '',"
        " content_json TEXT NOT NULL,"
        " sha256 TEXT NOT NULL);"},
+      // The SoA is part of the RMD (S2.4-5.4.3): each issued RMD version freezes it too.
+      {701, "reports: issued Statement of Applicability versions",
+       "CREATE TABLE soa_versions ("
+       " version INTEGER PRIMARY KEY REFERENCES rmd_versions(version),"
+       " content_json TEXT NOT NULL,"
+       " sha256 TEXT NOT NULL);"},
   };
 }
 
@@ -72,7 +78,10 @@ Result<RmdVersionInfo> Reports::IssueRmd(const auth::Principal& actor, std::stri
   if (note.size() > 2000) {
     return Err(ErrorCode::kInvalidArgument, "must be at most 2000 characters", "note");
   }
-  ACC_ASSIGN_OR_RETURN(docs::Document doc, BuildRmd(actor));
+  // One snapshot for both, so the frozen RMD and SoA describe the same register state.
+  const internal::Deps deps{store_, audit_, service_, registers_, catalog_, clock_};
+  ACC_ASSIGN_OR_RETURN(auto snapshot, internal::LoadSnapshot(deps, actor));
+  docs::Document doc = internal::BuildRmdDocument(snapshot, catalog_);
   ACC_ASSIGN_OR_RETURN(auto conn, store_.Acquire());
   ACC_ASSIGN_OR_RETURN(auto tx, conn->Begin(store::TxMode::kWrite));
   ACC_ASSIGN_OR_RETURN(auto last, conn->QueryOne("SELECT COALESCE(MAX(version), 0) FROM "
@@ -89,9 +98,18 @@ Result<RmdVersionInfo> Reports::IssueRmd(const auth::Principal& actor, std::stri
       "INSERT INTO rmd_versions (version, issued_at, issued_by, note, content_json, sha256) "
       "VALUES (?, ?, ?, ?, ?, ?)",
       {info.version, info.issued_at, info.issued_by, info.note, json, info.sha256}));
+  // The frozen SoA names the version it belongs to ("Latest issued RMD version" on its About
+  // sheet), so it is built as if this version were already issued.
+  snapshot.versions.push_back(info);
+  const std::string soa_json = internal::WorkbookToJson(internal::BuildSoa(snapshot, catalog_));
+  const std::string soa_sha256 = Sha256Hex(soa_json);
+  ACC_RETURN_IF_ERROR(
+      conn->Execute("INSERT INTO soa_versions (version, content_json, sha256) VALUES (?, ?, ?)",
+                    {info.version, soa_json, soa_sha256}));
   registers::Json after = {{"version", info.version},
                            {"note", info.note},
                            {"sha256", info.sha256},
+                           {"soa_sha256", soa_sha256},
                            {"issued_at", info.issued_at}};
   audit::Entry entry;
   entry.actor = actor.username;
@@ -125,6 +143,26 @@ Result<docs::Document> Reports::RmdVersion(const auth::Principal& actor, std::in
                "RMD version " + std::to_string(n) + " does not match its SHA-256", "version");
   }
   return docs::DocumentFromJson(json);
+}
+
+Result<docs::Workbook> Reports::SoaVersion(const auth::Principal& actor, std::int64_t n) {
+  ACC_RETURN_IF_ERROR(auth::Authorize(actor, auth::Action::kDocumentRead));
+  ACC_ASSIGN_OR_RETURN(auto conn, store_.Acquire());
+  ACC_ASSIGN_OR_RETURN(auto rows, conn->Query("SELECT content_json, sha256 FROM soa_versions "
+                                              "WHERE version = ?",
+                                              {n}));
+  if (rows.empty()) {
+    return Err(ErrorCode::kNotFound, "no Statement of Applicability version " + std::to_string(n),
+               "version");
+  }
+  const std::string json = rows[0][0].Text();
+  if (Sha256Hex(json) != rows[0][1].Text()) {
+    return Err(
+        ErrorCode::kDataLoss,
+        "Statement of Applicability version " + std::to_string(n) + " does not match its SHA-256",
+        "version");
+  }
+  return internal::WorkbookFromJson(json);
 }
 
 Result<std::vector<docs::SectionDiff>> Reports::DiffRmd(const auth::Principal& actor,

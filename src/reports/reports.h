@@ -71,7 +71,8 @@ class Reports {
         catalog_(catalog),
         clock_(clock) {}
 
-  // Schema (migration versions 700-799): the rmd_versions table.
+  // Schema (migration versions 700-799): the rmd_versions table (700) and the soa_versions
+  // table (701, the Statement of Applicability frozen with each RMD version).
   static std::vector<store::Migration> Migrations();
 
   // The RMD as at clock.Now(), in Annex 3 order, with gap notices where a register is empty.
@@ -80,7 +81,9 @@ class Reports {
   Result<docs::Document> BuildRmd(const auth::Principal& actor, std::string_view version = {});
 
   // Freezes the current RMD as the next numbered version (1, 2, ...): its JSON form, issuer,
-  // note and SHA-256, audited "rmd.issue" in the same transaction. Authorised document.issue.
+  // note and SHA-256, and with it the current Statement of Applicability (the SoA is part of the
+  // RMD, S2.4-5.4.3) as soa_versions row `version`; one transaction, audited "rmd.issue"
+  // (after_json also carries "soa_sha256"). Authorised document.issue.
   Result<RmdVersionInfo> IssueRmd(const auth::Principal& actor, std::string_view note);
   // Issued versions, oldest first. Authorised document.read.
   Result<std::vector<RmdVersionInfo>> ListRmdVersions(const auth::Principal& actor);
@@ -100,6 +103,11 @@ class Reports {
   // ISO/IEC 27001:2013 Annex A controls) and sheet "2022 view" (the 93 2022 controls with their
   // 2013 sources and derived applicability).
   Result<docs::Workbook> StatementOfApplicability(const auth::Principal& actor);
+
+  // The Statement of Applicability frozen with RMD version `n`, re-rendered exactly as issued.
+  // Authorised document.read. kNotFound (field "version") when no such version; kDataLoss when
+  // the stored JSON no longer matches its SHA-256 (or is not a valid workbook).
+  Result<docs::Workbook> SoaVersion(const auth::Principal& actor, std::int64_t n);
 
   // The readiness check of S2.4-5.4.1 to 5.4.8 and each Annex 3 section.
   Result<ReadinessReport> CheckReadiness(const auth::Principal& actor);

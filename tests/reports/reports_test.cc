@@ -198,6 +198,105 @@ TEST_F(ReportsTest, TamperedVersionIsDataLoss) {
   EXPECT_EQ(reports_->RmdVersion(admin_, 1).error().code, ErrorCode::kDataLoss);
 }
 
+// The SoA is part of the RMD (S2.4-5.4.3): each issued RMD version freezes it too.
+TEST_F(ReportsTest, SoaIsFrozenWithEachRmdVersion) {
+  const auto entry = Create("soa", {{"control_id", "A.12.6.1"},
+                                    {"applicable", true},
+                                    {"justification", "Old justification"},
+                                    {"implementation_status", "planned"}});
+  auto v1 = reports_->IssueRmd(admin_, "first issue");
+  ASSERT_TRUE(v1.ok()) << v1.status().ToString();
+  clock_.Advance(std::chrono::hours(24));
+  auto updated = service_->Update(
+      admin_, *registers::RegisterService::Find("soa"), entry,
+      {{"justification", "New justification"}, {"implementation_status", "implemented"}});
+  ASSERT_TRUE(updated.ok()) << updated.status().ToString();
+  auto v2 = reports_->IssueRmd(admin_, "SoA updated");
+  ASSERT_TRUE(v2.ok()) << v2.status().ToString();
+
+  const auto row_of = [](const docs::Workbook& book) -> std::vector<docs::Cell> {
+    for (const auto& row : book.sheets.at(0).rows) {
+      if (row[0].text == "A.12.6.1") {
+        return row;
+      }
+    }
+    ADD_FAILURE() << "no row A.12.6.1";
+    return {};
+  };
+  auto soa1 = reports_->SoaVersion(admin_, 1);
+  ASSERT_TRUE(soa1.ok()) << soa1.status().ToString();
+  ASSERT_TRUE(docs::Validate(*soa1).ok());
+  EXPECT_EQ(soa1->sheets[0].rows.size(), 114u);
+  auto row1 = row_of(*soa1);
+  ASSERT_GE(row1.size(), 6u);
+  EXPECT_EQ(row1[4].text, "Old justification");
+  EXPECT_EQ(row1[5].text, "planned");
+
+  auto soa2 = reports_->SoaVersion(admin_, 2);
+  ASSERT_TRUE(soa2.ok()) << soa2.status().ToString();
+  auto row2 = row_of(*soa2);
+  ASSERT_GE(row2.size(), 6u);
+  EXPECT_EQ(row2[4].text, "New justification");
+  EXPECT_EQ(row2[5].text, "implemented");
+
+  // The live SoA (same clock, no change since v2) is exactly the frozen v2, cell for cell,
+  // and renders to the same CSV.
+  auto live = reports_->StatementOfApplicability(admin_);
+  ASSERT_TRUE(live.ok()) << live.status().ToString();
+  EXPECT_EQ(live->title, soa2->title);
+  EXPECT_EQ(live->created, soa2->created);
+  ASSERT_EQ(live->sheets.size(), soa2->sheets.size());
+  for (std::size_t i = 0; i < live->sheets.size(); ++i) {
+    const auto& a = live->sheets[i];
+    const auto& b = soa2->sheets[i];
+    EXPECT_EQ(a.name, b.name);
+    ASSERT_EQ(a.columns.size(), b.columns.size());
+    for (std::size_t c = 0; c < a.columns.size(); ++c) {
+      EXPECT_EQ(a.columns[c].header, b.columns[c].header);
+      EXPECT_EQ(a.columns[c].width, b.columns[c].width);
+      EXPECT_EQ(a.columns[c].wrap, b.columns[c].wrap);
+    }
+    EXPECT_EQ(a.row_styles, b.row_styles) << a.name;
+    ASSERT_EQ(a.rows.size(), b.rows.size()) << a.name;
+    for (std::size_t r = 0; r < a.rows.size(); ++r) {
+      ASSERT_EQ(a.rows[r].size(), b.rows[r].size());
+      for (std::size_t c = 0; c < a.rows[r].size(); ++c) {
+        EXPECT_EQ(a.rows[r][c].kind, b.rows[r][c].kind) << a.name << " " << r << "," << c;
+        EXPECT_EQ(a.rows[r][c].text, b.rows[r][c].text) << a.name << " " << r << "," << c;
+        EXPECT_EQ(a.rows[r][c].number, b.rows[r][c].number) << a.name << " " << r << "," << c;
+      }
+    }
+    EXPECT_EQ(*docs::RenderCsv(a), *docs::RenderCsv(b)) << a.name;
+  }
+
+  // Each frozen SoA names the RMD version it was issued with.
+  const auto latest_issued = [](const docs::Workbook& book) {
+    for (const auto& sheet : book.sheets) {
+      for (const auto& row : sheet.rows) {
+        if (sheet.name == "About" && row[0].text == "Latest issued RMD version") {
+          return row[1].text;
+        }
+      }
+    }
+    return std::string("(missing)");
+  };
+  EXPECT_EQ(latest_issued(*soa1), "1");
+  EXPECT_EQ(latest_issued(*soa2), "2");
+
+  EXPECT_EQ(reports_->SoaVersion(admin_, 3).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(CountAudit("rmd.issue"), 2);
+
+  auto conn = store_->Acquire();
+  ASSERT_TRUE(conn.ok());
+  ASSERT_TRUE((*conn)
+                  ->Execute("UPDATE soa_versions SET content_json = "
+                            "replace(content_json, 'Old justification', 'Forged') "
+                            "WHERE version = 1")
+                  .ok());
+  EXPECT_EQ(reports_->SoaVersion(admin_, 1).error().code, ErrorCode::kDataLoss);
+  EXPECT_TRUE(reports_->SoaVersion(admin_, 2).ok());
+}
+
 TEST_F(ReportsTest, MatrixCoversEveryRequirementClause) {
   const auto c1 = Create("controls", {{"ref", "C1"}, {"title", "Patching"}});
   AddLink(c1, "addresses", "catalog:schedule-2.4", "S2.4-8.3");
