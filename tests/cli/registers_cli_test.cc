@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli.h"
+#include "cli/cli_runner.h"
 #include "testing/testing.h"
 
 namespace accredit::cli {
@@ -22,60 +23,11 @@ namespace {
 
 using Json = nlohmann::json;
 
-struct CliRun {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-// Redirects one file descriptor to a file for the lifetime of the object.
-class Redirect {
- public:
-  Redirect(int fd, const std::string& path) : fd_(fd), saved_(dup(fd)) {
-    const int file = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    dup2(file, fd_);
-    close(file);
-  }
-
-  ~Redirect() {
-    dup2(saved_, fd_);
-    close(saved_);
-  }
-
-  Redirect(const Redirect&) = delete;
-  Redirect& operator=(const Redirect&) = delete;
-
- private:
-  int fd_;
-  int saved_;
-};
-
 class RegistersCliTest : public ::testing::Test {
  protected:
   CliRun Run(std::vector<std::string> args) {
-    args.insert(args.begin(), {"accredit", "--db", Db()});
-    std::vector<char*> argv;
-    for (auto& a : args) {
-      argv.push_back(a.data());
-    }
-    argv.push_back(nullptr);
-    CliRun run;
-    const std::string out_path = dir_.File("stdout.txt");
-    const std::string err_path = dir_.File("stderr.txt");
-    std::cout.flush();
-    std::cerr.flush();
-    std::fflush(nullptr);
-    {
-      Redirect out(STDOUT_FILENO, out_path);
-      Redirect err(STDERR_FILENO, err_path);
-      run.code = Main(static_cast<int>(args.size()), argv.data());
-      std::cout.flush();
-      std::cerr.flush();
-      std::fflush(nullptr);
-    }
-    run.out = testing::ReadFile(out_path);
-    run.err = testing::ReadFile(err_path);
-    return run;
+    args.insert(args.begin(), {"--db", Db()});
+    return RunCli(std::move(args), dir_);
   }
 
   // Runs a listing with --json and returns the array (empty, with a test failure, otherwise).
