@@ -806,6 +806,41 @@ std::optional<std::int64_t> IdOr404(Context& ctx, const Authn& who, const httpli
   return *id;
 }
 
+// A record route "/r/{name}/{id}...": the register and the id, or a 404 page already rendered.
+struct RecordRef {
+  const RegisterDef* def;
+  std::int64_t id;
+};
+
+std::optional<RecordRef> RecordOr404(Context& ctx, const Authn& who, const httplib::Request& req,
+                                     httplib::Response& res) {
+  const RegisterDef* def = DefOr404(ctx, who, req, res);
+  if (def == nullptr) {
+    return std::nullopt;
+  }
+  auto id = IdOr404(ctx, who, req, res, 2);
+  if (!id) {
+    return std::nullopt;
+  }
+  return RecordRef{def, *id};
+}
+
+// The record behind a write form (edit, delete): refused with an error page unless the user may
+// write the register and read the record.
+std::optional<json> RecordForWrite(Context& ctx, const Authn& who, httplib::Response& res,
+                                   const RecordRef& ref) {
+  if (Status s = auth::Authorize(who.principal, ref.def->write_action); !s.ok()) {
+    RenderError(ctx, &who, res, s.error());
+    return std::nullopt;
+  }
+  auto record = ctx.Svc().register_service.Get(who.principal, *ref.def, ref.id);
+  if (!record) {
+    RenderError(ctx, &who, res, record.error());
+    return std::nullopt;
+  }
+  return std::move(*record);
+}
+
 bool DeniedPage(Context& ctx, const Authn& who, httplib::Response& res, const Error& e) {
   if (e.code == ErrorCode::kPermissionDenied || e.code == ErrorCode::kNotFound) {
     RenderError(ctx, &who, res, e);
@@ -991,47 +1026,37 @@ void RegisterRegisterUi(httplib::Server& svr, Context& ctx) {
 
   svr.Get(RRoute("/(\\d+)/edit"),
           Ui(ctx, [&ctx](const Authn& who, const httplib::Request& req, httplib::Response& res) {
-            const RegisterDef* def = DefOr404(ctx, who, req, res);
-            if (def == nullptr) {
+            auto ref = RecordOr404(ctx, who, req, res);
+            if (!ref) {
               return;
             }
-            auto id = IdOr404(ctx, who, req, res, 2);
-            if (!id) {
-              return;
-            }
-            if (Status s = auth::Authorize(who.principal, def->write_action); !s.ok()) {
-              RenderError(ctx, &who, res, s.error());
-              return;
-            }
-            auto record = ctx.Svc().register_service.Get(who.principal, *def, *id);
+            auto record = RecordForWrite(ctx, who, res, *ref);
             if (!record) {
-              RenderError(ctx, &who, res, record.error());
               return;
             }
-            const std::string self = "/r/" + def->name + "/" + std::to_string(*id);
-            FormPage(ctx, who, res, *def, "Edit " + def->singular + " " + std::to_string(*id), self,
-                     RecordValues(*def, *record), nullptr, self);
+            const RegisterDef* def = ref->def;
+            const std::string self = "/r/" + def->name + "/" + std::to_string(ref->id);
+            FormPage(ctx, who, res, *def, "Edit " + def->singular + " " + std::to_string(ref->id),
+                     self, RecordValues(*def, *record), nullptr, self);
           }));
 
   svr.Post(RRoute("/(\\d+)"),
            Ui(ctx, [&ctx](const Authn& who, const httplib::Request& req, httplib::Response& res) {
-             const RegisterDef* def = DefOr404(ctx, who, req, res);
-             if (def == nullptr) {
+             auto ref = RecordOr404(ctx, who, req, res);
+             if (!ref) {
                return;
              }
-             auto id = IdOr404(ctx, who, req, res, 2);
-             if (!id) {
-               return;
-             }
-             const std::string self = "/r/" + def->name + "/" + std::to_string(*id);
+             const RegisterDef* def = ref->def;
+             const std::string self = "/r/" + def->name + "/" + std::to_string(ref->id);
              auto updated = ctx.Svc().register_service.Update(
-                 who.principal, *def, *id, RecordFromForm(*def, req, FormMode::kEdit));
+                 who.principal, *def, ref->id, RecordFromForm(*def, req, FormMode::kEdit));
              if (!updated) {
                if (DeniedPage(ctx, who, res, updated.error())) {
                  return;
                }
-               FormPage(ctx, who, res, *def, "Edit " + def->singular + " " + std::to_string(*id),
-                        self, PostedValues(*def, req), &updated.error(), self);
+               FormPage(ctx, who, res, *def,
+                        "Edit " + def->singular + " " + std::to_string(ref->id), self,
+                        PostedValues(*def, req), &updated.error(), self);
                return;
              }
              Redirect(res, self);
@@ -1039,25 +1064,17 @@ void RegisterRegisterUi(httplib::Server& svr, Context& ctx) {
 
   svr.Get(RRoute("/(\\d+)/delete"),
           Ui(ctx, [&ctx](const Authn& who, const httplib::Request& req, httplib::Response& res) {
-            const RegisterDef* def = DefOr404(ctx, who, req, res);
-            if (def == nullptr) {
+            auto ref = RecordOr404(ctx, who, req, res);
+            if (!ref) {
               return;
             }
-            auto id = IdOr404(ctx, who, req, res, 2);
-            if (!id) {
-              return;
-            }
-            if (Status s = auth::Authorize(who.principal, def->write_action); !s.ok()) {
-              RenderError(ctx, &who, res, s.error());
-              return;
-            }
-            auto record = ctx.Svc().register_service.Get(who.principal, *def, *id);
+            auto record = RecordForWrite(ctx, who, res, *ref);
             if (!record) {
-              RenderError(ctx, &who, res, record.error());
               return;
             }
+            const RegisterDef* def = ref->def;
             Data d = BaseData(who, *def);
-            d.set("id", std::to_string(*id));
+            d.set("id", std::to_string(ref->id));
             d.set("label", RecordLabel(*def, *record));
             RenderInLayout(ctx, &who, res, "Delete " + def->singular, "/r/" + def->name,
                            "register_delete.html", d);
@@ -1065,15 +1082,13 @@ void RegisterRegisterUi(httplib::Server& svr, Context& ctx) {
 
   svr.Post(RRoute("/(\\d+)/delete"),
            Ui(ctx, [&ctx](const Authn& who, const httplib::Request& req, httplib::Response& res) {
-             const RegisterDef* def = DefOr404(ctx, who, req, res);
-             if (def == nullptr) {
+             auto ref = RecordOr404(ctx, who, req, res);
+             if (!ref) {
                return;
              }
-             auto id = IdOr404(ctx, who, req, res, 2);
-             if (!id) {
-               return;
-             }
-             if (Status s = ctx.Svc().register_service.Delete(who.principal, *def, *id); !s.ok()) {
+             const RegisterDef* def = ref->def;
+             if (Status s = ctx.Svc().register_service.Delete(who.principal, *def, ref->id);
+                 !s.ok()) {
                RenderError(ctx, &who, res, s.error());
                return;
              }
@@ -1082,17 +1097,14 @@ void RegisterRegisterUi(httplib::Server& svr, Context& ctx) {
 
   svr.Post(RRoute("/(\\d+)/links"),
            Ui(ctx, [&ctx](const Authn& who, const httplib::Request& req, httplib::Response& res) {
-             const RegisterDef* def = DefOr404(ctx, who, req, res);
-             if (def == nullptr) {
+             auto ref = RecordOr404(ctx, who, req, res);
+             if (!ref) {
                return;
              }
-             auto id = IdOr404(ctx, who, req, res, 2);
-             if (!id) {
-               return;
-             }
+             const RegisterDef* def = ref->def;
              registers::Link link;
              link.from_register = def->name;
-             link.from_id = *id;
+             link.from_id = ref->id;
              link.relation = req.get_param_value("relation");
              link.to_register = req.get_param_value("to_register");
              link.to_key = req.get_param_value("to_key");
@@ -1103,10 +1115,10 @@ void RegisterRegisterUi(httplib::Server& svr, Context& ctx) {
                  return;
                }
                LinkFormState state{&created.error(), link.relation, link.to_register, link.to_key};
-               DetailPage(ctx, who, res, *def, *id, state);
+               DetailPage(ctx, who, res, *def, ref->id, state);
                return;
              }
-             Redirect(res, "/r/" + def->name + "/" + std::to_string(*id));
+             Redirect(res, "/r/" + def->name + "/" + std::to_string(ref->id));
            }));
 
   svr.Post(R"(/links/(\d+)/delete)",
