@@ -3,7 +3,7 @@
 // Internal to the cli module: the generic register commands of issue 3. One noun per
 // registers::RegisterDef (`accredit <singular> list|show|add|edit|delete|import|export`), plus
 // `accredit link add|list|remove`, `accredit evidence upload` and the hidden
-// `accredit registers describe --markdown` that generates docs/CSV.md. See docs/CLI.md.
+// `accredit registers describe --markdown` that prints docs/REGISTERS.md. See docs/CLI.md.
 
 #include <cstdint>
 #include <functional>
@@ -61,8 +61,5 @@ std::unique_ptr<RegisterArgs> AddRegisterCommands(CLI::App& app, const Args& arg
 // The CLI noun of a register: its singular, or its plural name when the singular is one of the
 // hand-written nouns.
 std::string RegisterNoun(const registers::RegisterDef& def);
-
-// docs/CSV.md, generated from RegisterService::Defs() (so the documentation cannot drift).
-std::string CsvColumnsMarkdown();
 
 }  // namespace accredit::cli::internal

@@ -220,9 +220,9 @@ TEST_F(RegistersCliTest, DemoReadsLikeARealRmd) {
 TEST_F(RegistersCliTest, CsvDocIsUpToDate) {
   const CliRun md = Run({"registers", "describe", "--markdown"});
   ASSERT_EQ(md.code, 0) << md.err;
-  EXPECT_EQ(md.out, testing::ReadFile(testing::SourceDir() / "docs" / "CSV.md"))
-      << "docs/CSV.md is out of date: run `accredit registers describe --markdown > "
-         "docs/CSV.md`";
+  EXPECT_EQ(md.out, testing::ReadFile(testing::SourceDir() / "docs" / "REGISTERS.md"))
+      << "docs/REGISTERS.md is out of date: run `accredit registers describe --markdown > "
+         "docs/REGISTERS.md`";
 }
 
 }  // namespace
