@@ -1,0 +1,513 @@
+// States, the processing gate, the cached incremental engine, filters and JSON.
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <set>
+#include <utility>
+
+#include "clocks/clocks.h"
+#include "clocks/internal.h"
+
+namespace accredit::clocks {
+
+namespace chr = std::chrono;
+
+// ---- internal date helpers -------------------------------------------------------------------
+
+namespace internal {
+
+std::string HumanDate(Date d) {
+  static constexpr std::array<const char*, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  std::array<char, 32> buf{};
+  std::snprintf(buf.data(), buf.size(), "%u %s %d", static_cast<unsigned>(d.day()),
+                kMonths[static_cast<unsigned>(d.month()) - 1U], static_cast<int>(d.year()));
+  return buf.data();
+}
+
+Date AddMonths(Date d, int n) {
+  const chr::year_month ym = chr::year_month(d.year(), d.month()) + chr::months(n);
+  const chr::day last = chr::year_month_day_last(ym.year(), chr::month_day_last(ym.month())).day();
+  return Date(ym.year(), ym.month(), std::min(d.day(), last));
+}
+
+Date AddYears(Date d, int n) {
+  return AddMonths(d, 12 * n);
+}
+
+Date AddDays(Date d, int n) {
+  return Date(chr::sys_days(d) + chr::days(n));
+}
+
+Date MonthStart(Date d) {
+  return Date(d.year(), d.month(), chr::day(1));
+}
+
+Date MonthEnd(Date d) {
+  return Date(chr::year_month_day_last(d.year(), chr::month_day_last(d.month())));
+}
+
+}  // namespace internal
+
+// ---- names -----------------------------------------------------------------------------------
+
+namespace {
+
+constexpr std::array<std::pair<State, std::string_view>, 6> kStateNames = {{
+    {State::kUpcoming, "upcoming"},
+    {State::kDueSoon, "due_soon"},
+    {State::kOverdue, "overdue"},
+    {State::kMetOnTime, "met_on_time"},
+    {State::kMetLate, "met_late"},
+    {State::kWaived, "waived"},
+}};
+
+constexpr std::array<std::pair<unsigned, std::string_view>, 5> kConsequenceNames = {{
+    {kNotificationDuty, "notification_duty"},
+    {kMaterialDefault, "material_default"},
+    {kProcessingBar, "processing_bar"},
+    {kTerminationRight, "termination_right"},
+    {kCustomerTarget, "customer_target"},
+}};
+
+constexpr std::array<std::pair<unsigned, std::string_view>, 5> kConsequenceTexts = {{
+    {kNotificationDuty, "notification duty"},
+    {kMaterialDefault, "material Default"},
+    {kProcessingBar, "bar on processing Customer Data"},
+    {kTerminationRight, "Customer may terminate"},
+    {kCustomerTarget, "the Customer's target"},
+}};
+
+constexpr std::array<std::pair<AccreditationKind, std::string_view>, 7> kKindNames = {{
+    {AccreditationKind::kSubmission, "submission"},
+    {AccreditationKind::kApproval, "approval"},
+    {AccreditationKind::kNonApproval, "non_approval"},
+    {AccreditationKind::kRejectionNotice, "rejection_notice"},
+    {AccreditationKind::kReadyForDecision, "ready_for_decision"},
+    {AccreditationKind::kDispute, "dispute"},
+    {AccreditationKind::kTermination, "termination"},
+}};
+
+struct EventKind {
+  std::string_view name;
+  std::string_view clause;
+  std::string_view phrase;
+};
+
+constexpr std::array<EventKind, 8> kEventKinds = {{
+    {"architecture_change", "S2.4-5.13.1",
+     "significant change to the Core IMS components or architecture"},
+    {"new_risk_or_vulnerability", "S2.4-5.13.2", "new risk or vulnerability"},
+    {"threat_profile_change", "S2.4-5.13.3", "change in the threat profile"},
+    {"subcontractor_coc_failure", "S2.4-5.13.4",
+     "sub-contractor failing to comply with the code of connection"},
+    {"risk_component_change", "S2.4-5.13.5", "significant change to a risk component"},
+    {"personal_data_quantity_change", "S2.4-5.13.6",
+     "significant change in the quantity of Personal Data held"},
+    {"site_change_proposal", "S2.4-5.13.7", "proposal to change a Site"},
+    {"iso27001_audit_concerns", "S2.4-5.13.8",
+     "ISO/IEC 27001 audit report with significant concerns"},
+}};
+
+}  // namespace
+
+std::string_view StateName(State s) {
+  for (const auto& [state, name] : kStateNames) {
+    if (state == s) {
+      return name;
+    }
+  }
+  return "unknown";
+}
+
+Result<State> ParseState(std::string_view text) {
+  for (const auto& [state, name] : kStateNames) {
+    if (name == text) {
+      return state;
+    }
+  }
+  return Err(ErrorCode::kInvalidArgument,
+             "state: must be one of upcoming, due_soon, overdue, met_on_time, met_late, waived",
+             "state");
+}
+
+std::vector<std::string_view> ConsequenceNames(unsigned c) {
+  std::vector<std::string_view> out;
+  for (const auto& [bit, name] : kConsequenceNames) {
+    if ((c & bit) != 0) {
+      out.push_back(name);
+    }
+  }
+  return out;
+}
+
+std::string ConsequenceText(unsigned c) {
+  std::string out;
+  for (const auto& [bit, text] : kConsequenceTexts) {
+    if ((c & bit) != 0) {
+      if (!out.empty()) {
+        out += "; ";
+      }
+      out += text;
+    }
+  }
+  return out.empty() ? std::string("breach of the schedule") : out;
+}
+
+Result<AccreditationKind> ParseAccreditationKind(std::string_view text) {
+  for (const auto& [kind, name] : kKindNames) {
+    if (name == text) {
+      return kind;
+    }
+  }
+  return Err(ErrorCode::kInvalidArgument, "kind: not an accreditation event kind", "kind");
+}
+
+std::string_view AccreditationKindName(AccreditationKind k) {
+  for (const auto& [kind, name] : kKindNames) {
+    if (kind == k) {
+      return name;
+    }
+  }
+  return "unknown";
+}
+
+std::string_view NotifiableEventClause(std::string_view kind) {
+  for (const EventKind& k : kEventKinds) {
+    if (k.name == kind) {
+      return k.clause;
+    }
+  }
+  return {};
+}
+
+std::string_view NotifiableEventPhrase(std::string_view kind) {
+  for (const EventKind& k : kEventKinds) {
+    if (k.name == kind) {
+      return k.phrase;
+    }
+  }
+  return "notifiable event";
+}
+
+std::string Subject::Href() const {
+  if (reg == "contract") {
+    return "/contract";
+  }
+  if (reg == "rmd_versions") {
+    return "/documents/rmd/versions";
+  }
+  return "/registers/" + reg + "/" + std::to_string(id);
+}
+
+std::string Subject::Ref() const {
+  return reg + "/" + std::to_string(id);
+}
+
+std::string Obligation::Text() const {
+  std::string out = action + " (" + clause + "), due " + FormatHumanLondon(due);
+  switch (state) {
+    case State::kMetOnTime:
+      out += precondition || !met_at ? "; met" : "; met on time " + FormatHumanLondon(*met_at);
+      break;
+    case State::kMetLate:
+      out += "; met late " + (met_at ? FormatHumanLondon(*met_at) : std::string());
+      break;
+    case State::kWaived:
+      out += "; waived";
+      break;
+    case State::kOverdue:
+      out += precondition ? "; not met" : "; overdue";
+      break;
+    case State::kUpcoming:
+    case State::kDueSoon:
+      break;
+  }
+  return out;
+}
+
+// ---- states ----------------------------------------------------------------------------------
+
+void ApplyStates(std::vector<Obligation>& obligations, const Inputs& inputs, const Calendar& cal,
+                 Instant now, const Options& options) {
+  // The end of the warning window: obligations due at or before it are "due soon".
+  const Instant soon_until = cal.DueWithinWorkingDays(now, options.due_soon_working_days);
+  std::erase_if(obligations, [now](const Obligation& o) { return o.visible_from > now; });
+  for (Obligation& o : obligations) {
+    if (o.met_at && *o.met_at > now) {
+      o.met_at.reset();
+      o.met_by.clear();
+    }
+    o.waiver_id.reset();
+    if (!inputs.waivers.empty()) {
+      auto it = inputs.waivers.find(o.key);
+      if (it != inputs.waivers.end()) {
+        o.waiver_id = it->second.id;
+      }
+    }
+    if (o.met_at) {
+      o.state = (o.precondition || *o.met_at <= o.due) ? State::kMetOnTime : State::kMetLate;
+    } else if (o.waiver_id) {
+      o.state = State::kWaived;
+    } else if (now > o.due) {
+      o.state = State::kOverdue;
+    } else if (o.due <= soon_until) {
+      o.state = State::kDueSoon;
+    } else {
+      o.state = State::kUpcoming;
+    }
+  }
+}
+
+Gate EvaluateGate(const std::vector<Obligation>& evaluated) {
+  Gate gate;
+  for (const Obligation& o : evaluated) {
+    // A precondition bars processing until it is met; any other obligation carrying the bar
+    // (S2.4-5.15.1) bars it once overdue.
+    const bool barring = o.precondition ? IsOpen(o.state) : o.state == State::kOverdue;
+    if ((o.consequence & kProcessingBar) != 0 && barring) {
+      gate.reasons.push_back(GateReason{o.clause, o.Text(), o.subject, o.key});
+    }
+  }
+  std::sort(gate.reasons.begin(), gate.reasons.end(), [](const GateReason& a, const GateReason& b) {
+    return std::tie(a.clause, a.obligation_key) < std::tie(b.clause, b.obligation_key);
+  });
+  gate.may_process = gate.reasons.empty();
+  return gate;
+}
+
+std::vector<Obligation> Generate(const Inputs& inputs, const Calendar& cal, Date through) {
+  std::vector<Obligation> out;
+  const RuleContext ctx{inputs, cal, through};
+  for (const Rule& rule : Rules()) {
+    rule.generate(ctx, out);
+  }
+  return out;
+}
+
+// ---- engine ----------------------------------------------------------------------------------
+
+namespace {
+
+std::string ChangeTriggerSql(const std::string& table) {
+  std::string sql;
+  for (const char* op : {"INSERT", "UPDATE", "DELETE"}) {
+    const std::string name = "clock_change_" + table + "_" + std::string(op);
+    sql += "CREATE TRIGGER \"" + name + "\" AFTER " + op + " ON \"" + table +
+           "\" BEGIN UPDATE clock_changes SET gen = gen + 1 WHERE tbl = '" + table + "'; END;";
+  }
+  sql += "INSERT INTO clock_changes (tbl, gen) VALUES ('" + table + "', 1);";
+  return sql;
+}
+
+bool SortByDue(const Obligation& a, const Obligation& b) {
+  if (a.due != b.due) {
+    return a.due < b.due;
+  }
+  return a.key < b.key;
+}
+
+}  // namespace
+
+std::vector<store::Migration> Engine::Migrations() {
+  std::string sql = "CREATE TABLE clock_changes (tbl TEXT PRIMARY KEY, gen INTEGER NOT NULL);";
+  for (const std::string& table : SourceTables()) {
+    sql += ChangeTriggerSql(table);
+  }
+  return {{400, "clocks: change counters of the obligation engine's source tables", sql}};
+}
+
+Engine::Engine(store::Store& store, registers::Registers& registers, Options options)
+    : store_(store), registers_(registers), options_(options), rule_out_(Rules().size()) {}
+
+Engine::Stats Engine::GetStats() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return stats_;
+}
+
+Status Engine::Refresh(Instant now) {
+  ACC_ASSIGN_OR_RETURN(auto conn, store_.Acquire());
+  ACC_ASSIGN_OR_RETURN(auto tx, conn->Begin(store::TxMode::kRead));
+  std::map<std::string, std::int64_t> gens;
+  ACC_RETURN_IF_ERROR(
+      conn->ForEach("SELECT tbl, gen FROM clock_changes", {}, [&](const store::RowView& r) {
+        gens.emplace(std::string(r.Text(0)), r.Int(1));
+        return Status::Ok();
+      }));
+  std::set<std::string> changed;
+  for (const auto& [table, gen] : gens) {
+    auto it = table_gen_.find(table);
+    if (it == table_gen_.end() || it->second != gen) {
+      changed.insert(table);
+    }
+  }
+  for (const std::string& table : changed) {
+    ACC_RETURN_IF_ERROR(LoadTable(*conn, table, inputs_));
+    ++stats_.table_loads;
+  }
+  ACC_RETURN_IF_ERROR(tx.Commit());
+  conn.reset();
+
+  const bool calendar_changed = !calendar_ || changed.count("contract") != 0 ||
+                                changed.count("contract_closure_days") != 0 ||
+                                changed.count("calendar_imported_holidays") != 0;
+  if (calendar_changed) {
+    ACC_ASSIGN_OR_RETURN(auto cal, registers_.LoadCalendar());
+    calendar_ = std::move(cal);
+  }
+  const Date through = internal::AddDays(LondonDate(now), options_.lookahead_days);
+  const bool day_changed = !through_ || *through_ != through;
+  const auto& rules = Rules();
+  bool any = false;
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    bool rerun = calendar_changed || (rules[i].periodic && day_changed);
+    for (const std::string& table : rules[i].tables) {
+      rerun = rerun || changed.count(table) != 0;
+    }
+    if (rerun) {
+      rule_out_[i].clear();
+      rules[i].generate(RuleContext{inputs_, *calendar_, through}, rule_out_[i]);
+      ++stats_.rule_runs;
+      any = true;
+    }
+  }
+  table_gen_ = std::move(gens);
+  through_ = through;
+  if (any || changed.count("obligation_waivers") != 0) {
+    ++generation_;
+  }
+  return Status::Ok();
+}
+
+Result<std::shared_ptr<const Snapshot>> Engine::At(Instant now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const std::uint64_t before = generation_;
+  ACC_RETURN_IF_ERROR(Refresh(now));
+  if (last_ && last_->now == now && generation_ == before) {
+    return last_;
+  }
+  auto snap = std::make_shared<Snapshot>();
+  snap->now = now;
+  snap->generation = generation_;
+  std::size_t total = 0;
+  for (const auto& out : rule_out_) {
+    total += out.size();
+  }
+  snap->obligations.reserve(total);
+  for (const auto& out : rule_out_) {
+    snap->obligations.insert(snap->obligations.end(), out.begin(), out.end());
+  }
+  ApplyStates(snap->obligations, inputs_, *calendar_, now, options_);
+  std::sort(snap->obligations.begin(), snap->obligations.end(), SortByDue);
+  snap->gate = EvaluateGate(snap->obligations);
+  last_ = snap;
+  return std::shared_ptr<const Snapshot>(std::move(snap));
+}
+
+// ---- filters and JSON ------------------------------------------------------------------------
+
+Status ParseDueWithin(std::string_view text, Filter& filter) {
+  const auto bad = [&] {
+    return Err(
+        ErrorCode::kInvalidArgument,
+        "due-within: expected a number of Working Days (\"10wd\") or days (\"10d\"), got \"" +
+            std::string(text) + "\"",
+        "due-within");
+  };
+  std::size_t i = 0;
+  int n = 0;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9' && i < 5) {
+    n = n * 10 + (text[i] - '0');
+    ++i;
+  }
+  if (i == 0) {
+    return bad();
+  }
+  const std::string_view unit = text.substr(i);
+  if (unit == "wd") {
+    filter.due_within_working_days = n;
+  } else if (unit == "d") {
+    filter.due_within_days = n;
+  } else {
+    return bad();
+  }
+  return Status::Ok();
+}
+
+bool Matches(const Obligation& o, const Filter& f, const Calendar& cal, Instant now) {
+  if (f.state && o.state != *f.state) {
+    return false;
+  }
+  if (f.open_only && !IsOpen(o.state)) {
+    return false;
+  }
+  if (f.overdue_only && o.state != State::kOverdue) {
+    return false;
+  }
+  if (f.customer_side_only && !o.customer_side) {
+    return false;
+  }
+  if (f.due_within_working_days &&
+      (!IsOpen(o.state) || o.due > cal.DueWithinWorkingDays(now, *f.due_within_working_days))) {
+    return false;
+  }
+  if (f.due_within_days &&
+      (!IsOpen(o.state) || o.due > Calendar::DueWithinDays(now, *f.due_within_days))) {
+    return false;
+  }
+  if (!f.clause_prefix.empty()) {
+    std::string prefix = f.clause_prefix;
+    if (prefix.rfind("S2.4-", 0) != 0) {
+      prefix = "S2.4-" + prefix;
+    }
+    const std::string_view clause = o.clause;
+    if (clause != prefix && clause.rfind(prefix + ".", 0) != 0) {
+      return false;
+    }
+  }
+  return true;
+}
+
+nlohmann::json ObligationToJson(const Obligation& o) {
+  nlohmann::json j;
+  j["clause"] = o.clause;
+  j["key"] = o.key;
+  j["subject"] = {{"register", o.subject.reg},
+                  {"id", o.subject.id},
+                  {"label", o.subject.label},
+                  {"href", o.subject.Href()}};
+  j["trigger"] = FormatInstantLondon(o.trigger);
+  j["due"] = FormatInstantLondon(o.due);
+  j["met_at"] = o.met_at ? nlohmann::json(FormatInstantLondon(*o.met_at)) : nlohmann::json();
+  j["met_by"] = o.met_by;
+  j["state"] = StateName(o.state);
+  nlohmann::json cons = nlohmann::json::array();
+  for (std::string_view c : ConsequenceNames(o.consequence)) {
+    cons.push_back(c);
+  }
+  j["consequence"] = std::move(cons);
+  j["consequence_text"] = ConsequenceText(o.consequence);
+  j["text"] = o.Text();
+  j["customer_side"] = o.customer_side;
+  j["precondition"] = o.precondition;
+  j["waiver_id"] = o.waiver_id ? nlohmann::json(*o.waiver_id) : nlohmann::json();
+  return j;
+}
+
+nlohmann::json GateToJson(const Gate& g) {
+  nlohmann::json reasons = nlohmann::json::array();
+  for (const GateReason& r : g.reasons) {
+    reasons.push_back({{"clause", r.clause},
+                       {"text", r.text},
+                       {"obligation_key", r.obligation_key},
+                       {"subject",
+                        {{"register", r.subject.reg},
+                         {"id", r.subject.id},
+                         {"label", r.subject.label},
+                         {"href", r.subject.Href()}}}});
+  }
+  return {{"may_process", g.may_process}, {"reasons", std::move(reasons)}};
+}
+
+}  // namespace accredit::clocks

@@ -1,0 +1,738 @@
+// The rule table: one small function per clause (issue 4, point 2). Each turns records into
+// obligations with the due-time semantics of docs/CLOCKS.md; states are applied generically by
+// ApplyStates. Rules never read the clock: periodic rules generate periods up to ctx.through.
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+#include "clocks/clocks.h"
+#include "clocks/internal.h"
+
+namespace accredit::clocks {
+namespace {
+
+namespace chr = std::chrono;
+using internal::AddDays;
+using internal::AddMonths;
+using internal::AddYears;
+using internal::HumanDate;
+using internal::MonthEnd;
+using internal::MonthStart;
+
+Instant StartOf(Date d) {
+  return LondonStartOfDay(d);
+}
+
+Obligation Make(std::string clause, Subject subject, const std::string& period, Instant trigger,
+                Instant due, unsigned consequence, std::string action) {
+  Obligation o;
+  o.key = clause + "/" + subject.Ref();
+  if (!period.empty()) {
+    o.key += "/" + period;
+  }
+  o.clause = std::move(clause);
+  o.subject = std::move(subject);
+  o.trigger = trigger;
+  o.due = due;
+  o.visible_from = trigger;
+  o.consequence = consequence;
+  o.action = std::move(action);
+  return o;
+}
+
+void SetMet(Obligation& o, std::optional<Instant> at, std::string by) {
+  if (at) {
+    o.met_at = at;
+    o.met_by = std::move(by);
+  }
+}
+
+Subject ContractSubject(const Inputs& in, std::string label = {}) {
+  return Subject{"contract", 0,
+                 label.empty() ? (in.contract.provider_name.empty() ? std::string("the contract")
+                                                                    : in.contract.provider_name)
+                               : std::move(label)};
+}
+
+Subject EventSubject(const AccreditationEvent& e) {
+  return Subject{"accreditation_events", e.id,
+                 std::string(AccreditationKindName(e.kind)) + " " + HumanDate(LondonDate(e.at))};
+}
+
+std::string Shorten(std::string_view text, std::size_t max) {
+  if (text.size() <= max) {
+    return std::string(text);
+  }
+  std::size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0U) == 0x80U) {
+    --cut;  // do not split a UTF-8 sequence
+  }
+  return std::string(text.substr(0, cut)) + "…";
+}
+
+// The first event of `kind` after index i (strictly later in the sequence), if any.
+const AccreditationEvent* NextOf(const std::vector<AccreditationEvent>& events, std::size_t i,
+                                 AccreditationKind kind) {
+  for (std::size_t j = i + 1; j < events.size(); ++j) {
+    if (events[j].kind == kind) {
+      return &events[j];
+    }
+  }
+  return nullptr;
+}
+
+std::optional<Instant> AtOf(const AccreditationEvent* e) {
+  return e != nullptr ? std::optional<Instant>(e->at) : std::nullopt;
+}
+
+// ---- S2.4-5.5 --------------------------------------------------------------------------------
+
+// Not approved: amend and resubmit within 10 WD of the non-approval notice.
+void Rule5_5Resubmit(const RuleContext& ctx, std::vector<Obligation>& out) {
+  const auto& ev = ctx.in.accreditation_events;
+  for (std::size_t i = 0; i < ev.size(); ++i) {
+    if (ev[i].kind != AccreditationKind::kNonApproval) {
+      continue;
+    }
+    Obligation o = Make("S2.4-5.5", EventSubject(ev[i]), "resubmit", ev[i].at,
+                        ctx.cal.DueWithinWorkingDays(ev[i].at, 10), 0,
+                        "Amend the RMD and resubmit it after the non-approval notice of " +
+                            HumanDate(LondonDate(ev[i].at)));
+    SetMet(o, AtOf(NextOf(ev, i, AccreditationKind::kSubmission)), "RMD resubmitted");
+    out.push_back(std::move(o));
+  }
+}
+
+// The Customer's side: the approval process should take no longer than 15 WD from the first
+// submission of a cycle (a submission not answering a non-approval or a rejection).
+void Rule5_5CustomerDecision(const RuleContext& ctx, std::vector<Obligation>& out) {
+  const auto& ev = ctx.in.accreditation_events;
+  bool cycle_open = false;
+  for (std::size_t i = 0; i < ev.size(); ++i) {
+    switch (ev[i].kind) {
+      case AccreditationKind::kApproval:
+      case AccreditationKind::kTermination:
+        cycle_open = false;
+        break;
+      case AccreditationKind::kSubmission: {
+        if (cycle_open) {
+          break;  // a resubmission: the 15 WD count from the first submission
+        }
+        cycle_open = true;
+        Obligation o =
+            Make("S2.4-5.5", EventSubject(ev[i]), "approval-target", ev[i].at,
+                 ctx.cal.DueWithinWorkingDays(ev[i].at, 15), kCustomerTarget,
+                 "The Customer to complete the approval process for the RMD first submitted on " +
+                     HumanDate(LondonDate(ev[i].at)) + " (15 Working Days target)");
+        o.customer_side = true;
+        SetMet(o, AtOf(NextOf(ev, i, AccreditationKind::kApproval)), "Approval Statement");
+        out.push_back(std::move(o));
+        break;
+      }
+      default:
+        break;
+    }
+  }
+}
+
+// ---- S2.4-5.8, 5.9 ---------------------------------------------------------------------------
+
+// Within 20 WD of a Rejection Notice: address the issues and notify readiness for an
+// Accreditation Decision.
+void Rule5_8(const RuleContext& ctx, std::vector<Obligation>& out) {
+  const auto& ev = ctx.in.accreditation_events;
+  for (std::size_t i = 0; i < ev.size(); ++i) {
+    if (ev[i].kind != AccreditationKind::kRejectionNotice) {
+      continue;
+    }
+    Obligation o = Make("S2.4-5.8", EventSubject(ev[i]), "ready", ev[i].at,
+                        ctx.cal.DueWithinWorkingDays(ev[i].at, 20), 0,
+                        "Address the issues in the Risk Management Rejection Notice of " +
+                            HumanDate(LondonDate(ev[i].at)) +
+                            " and notify the Customer that the Core IMS is ready for an "
+                            "Accreditation Decision");
+    SetMet(o, AtOf(NextOf(ev, i, AccreditationKind::kReadyForDecision)),
+           "Ready for an Accreditation Decision");
+    out.push_back(std::move(o));
+  }
+}
+
+// A further Rejection Notice (a second one without an approval in between) makes the failure to
+// obtain approval a material Default; the Customer may terminate. Recorded as a breach at the
+// notice (overdue from that instant), remedied late by a later approval.
+void Rule5_9(const RuleContext& ctx, std::vector<Obligation>& out) {
+  const auto& ev = ctx.in.accreditation_events;
+  int rejections = 0;
+  for (std::size_t i = 0; i < ev.size(); ++i) {
+    if (ev[i].kind == AccreditationKind::kApproval) {
+      rejections = 0;
+    } else if (ev[i].kind == AccreditationKind::kRejectionNotice && ++rejections >= 2) {
+      Obligation o = Make("S2.4-5.9", EventSubject(ev[i]), "", ev[i].at, ev[i].at,
+                          kMaterialDefault | kTerminationRight,
+                          "Obtain accreditation after the further Risk Management Rejection "
+                          "Notice of " +
+                              HumanDate(LondonDate(ev[i].at)) +
+                              ": the failure to gain approval is a material Default");
+      SetMet(o, AtOf(NextOf(ev, i, AccreditationKind::kApproval)), "Approval Statement");
+      out.push_back(std::move(o));
+    }
+  }
+}
+
+// ---- S2.4-5.11: no processing before an Approval Statement -----------------------------------
+
+Instant ProcessingStart(const Inputs& in) {
+  if (in.contract.operational_service_commencement_date) {
+    return StartOf(*in.contract.operational_service_commencement_date);
+  }
+  if (in.contract.effective_date) {
+    return StartOf(*in.contract.effective_date);
+  }
+  return Instant{};
+}
+
+Instant ContractStart(const Inputs& in) {
+  return in.contract.effective_date ? StartOf(*in.contract.effective_date) : Instant{};
+}
+
+void Rule5_11(const RuleContext& ctx, std::vector<Obligation>& out) {
+  const auto& ev = ctx.in.accreditation_events;
+  Obligation o = Make("S2.4-5.11", ContractSubject(ctx.in, "Core IMS"), "", ContractStart(ctx.in),
+                      ProcessingStart(ctx.in), kProcessingBar,
+                      "Obtain a Risk Management Approval Statement before the Core IMS processes "
+                      "Customer Data");
+  o.precondition = true;
+  for (const AccreditationEvent& e : ev) {
+    if (e.kind == AccreditationKind::kApproval) {
+      SetMet(o, e.at, "Approval Statement" + (e.reference.empty() ? "" : " " + e.reference));
+      break;
+    }
+  }
+  out.push_back(std::move(o));
+}
+
+// ---- S2.4-5.12: the RMD updated annually -----------------------------------------------------
+
+void Rule5_12(const RuleContext& ctx, std::vector<Obligation>& out) {
+  const auto& versions = ctx.in.rmd_versions;
+  for (std::size_t i = 0; i < versions.size(); ++i) {
+    const RmdVersion& v = versions[i];
+    const std::string label = "RMD version " + std::to_string(v.version);
+    Obligation o = Make("S2.4-5.12", Subject{"rmd_versions", v.version, label}, "", v.issued_at,
+                        Calendar::DueBy(AddYears(LondonDate(v.issued_at), 1)), 0,
+                        "Review and update the RMD issued as version " + std::to_string(v.version) +
+                            " on " + HumanDate(LondonDate(v.issued_at)));
+    if (i + 1 < versions.size()) {
+      SetMet(o, versions[i + 1].issued_at,
+             "RMD version " + std::to_string(versions[i + 1].version) + " issued");
+    }
+    out.push_back(std::move(o));
+  }
+}
+
+// ---- S2.4-5.13, 5.14: notifiable events ------------------------------------------------------
+
+Subject NotifiableSubject(const NotifiableEvent& e) {
+  return Subject{"notifiable_events", e.id, Shorten(e.description, 80)};
+}
+
+void Rule5_13(const RuleContext& ctx, std::vector<Obligation>& out) {
+  for (const NotifiableEvent& e : ctx.in.notifiable_events) {
+    std::string clause(NotifiableEventClause(e.kind));
+    if (clause.empty()) {
+      clause = "S2.4-5.13";
+    }
+    Obligation o = Make(std::move(clause), NotifiableSubject(e), "", e.became_aware_at,
+                        ctx.cal.DueWithinWorkingDays(e.became_aware_at, 2), kNotificationDuty,
+                        "Notify the Customer of the " + std::string(NotifiableEventPhrase(e.kind)) +
+                            " recorded on " + HumanDate(LondonDate(e.became_aware_at)));
+    SetMet(o, e.customer_notified_at, "Customer notified");
+    out.push_back(std::move(o));
+  }
+}
+
+void Rule5_14(const RuleContext& ctx, std::vector<Obligation>& out) {
+  for (const NotifiableEvent& e : ctx.in.notifiable_events) {
+    if (!e.customer_notified_at) {
+      continue;
+    }
+    Obligation o = Make("S2.4-5.14", NotifiableSubject(e), "", *e.customer_notified_at,
+                        ctx.cal.DueWithinWorkingDays(*e.customer_notified_at, 10), 0,
+                        "Update the Required Changes Register and provide it to the Customer "
+                        "for review after the notification of " +
+                            HumanDate(LondonDate(*e.customer_notified_at)));
+    SetMet(o, e.rcr_provided_at, "Updated RCR provided");
+    out.push_back(std::move(o));
+  }
+}
+
+// ---- S2.4-5.15: RCR changes implemented by their agreed date ---------------------------------
+
+void Rule5_15(const RuleContext& ctx, std::vector<Obligation>& out) {
+  for (const RcrEntry& r : ctx.in.rcr) {
+    if ((r.status != "agreed" && r.status != "implemented") || !r.implementation_due_date) {
+      continue;
+    }
+    const Instant trigger = r.date_agreed ? StartOf(*r.date_agreed) : r.created_at;
+    Obligation o =
+        Make("S2.4-5.15", Subject{"rcr", r.id, r.ref.empty() ? Shorten(r.change, 60) : r.ref}, "",
+             std::min(trigger, Calendar::DueBy(*r.implementation_due_date)),
+             Calendar::DueBy(*r.implementation_due_date),
+             kMaterialDefault | kProcessingBar | kTerminationRight,
+             "Implement Required Changes Register entry " + r.ref + " (" + Shorten(r.change, 60) +
+                 ") by its agreed date " + HumanDate(*r.implementation_due_date));
+    if (r.implemented_date) {
+      SetMet(o, StartOf(*r.implemented_date), "Implemented");
+    }
+    out.push_back(std::move(o));
+  }
+}
+
+// ---- S2.4-6: certification -------------------------------------------------------------------
+
+struct Scheme {
+  std::string_view name;
+  std::string_view title;
+};
+
+constexpr std::array<Scheme, 2> kRequiredSchemes = {{
+    {"iso27001", "ISO/IEC 27001"},
+    {"cyber_essentials_plus", "Cyber Essentials Plus"},
+}};
+
+std::string_view SchemeTitle(std::string_view scheme) {
+  for (const Scheme& s : kRequiredSchemes) {
+    if (s.name == scheme) {
+      return s.title;
+    }
+  }
+  return scheme == "ncsc_cas_sanitisation" ? "NCSC CAS (Sanitisation)" : "other";
+}
+
+// The Provider and each sub-contractor with access to Customer Data (S2.4-6.2).
+std::vector<const PartyInfo*> CertifiedParties(const Inputs& in) {
+  std::vector<const PartyInfo*> out;
+  for (const PartyInfo& p : in.parties) {
+    if (p.kind == "provider" || (p.kind == "subcontractor" && p.access_to_customer_data)) {
+      out.push_back(&p);
+    }
+  }
+  return out;
+}
+
+Subject PartySubject(const PartyInfo& p) {
+  return Subject{"suppliers", p.id, p.name};
+}
+
+bool IsRequiredScheme(std::string_view scheme) {
+  return scheme == "iso27001" || scheme == "cyber_essentials_plus";
+}
+
+// Within 6 months of the Effective Date: certified to ISO/IEC 27001 and Cyber Essentials Plus.
+void Rule6_2Certified(const RuleContext& ctx, std::vector<Obligation>& out) {
+  if (!ctx.in.contract.effective_date) {
+    return;
+  }
+  const Date effective = *ctx.in.contract.effective_date;
+  for (const PartyInfo* p : CertifiedParties(ctx.in)) {
+    for (const Scheme& s : kRequiredSchemes) {
+      Obligation o = Make("S2.4-6.2", PartySubject(*p), std::string(s.name), StartOf(effective),
+                          Calendar::DueBy(AddMonths(effective, 6)), 0,
+                          "Certify " + p->name + " to " + std::string(s.title) +
+                              " within 6 months of the Effective Date");
+      for (const Certification& c : ctx.in.certifications) {
+        if (c.party_id == p->id && c.scheme == s.name && c.issue_date &&
+            (!o.met_at || StartOf(*c.issue_date) < *o.met_at)) {
+          SetMet(o, StartOf(*c.issue_date), "Certificate " + c.certificate_number);
+        }
+      }
+      out.push_back(std::move(o));
+    }
+  }
+}
+
+// The renewal of a certificate: the next certificate of the same party and scheme.
+const Certification* RenewalOf(const Inputs& in, const Certification& c) {
+  const Certification* best = nullptr;
+  for (const Certification& n : in.certifications) {
+    if (n.id == c.id || n.party_id != c.party_id || n.scheme != c.scheme || !n.issue_date) {
+      continue;
+    }
+    const bool later = c.issue_date ? *n.issue_date > *c.issue_date : n.id > c.id;
+    if (later && (best == nullptr || *n.issue_date < *best->issue_date)) {
+      best = &n;
+    }
+  }
+  return best;
+}
+
+bool Requires(const Inputs& in, std::int64_t party_id) {
+  const PartyInfo* p = in.Party(party_id);
+  return p != nullptr &&
+         (p->kind == "provider" || (p->kind == "subcontractor" && p->access_to_customer_data));
+}
+
+// "Throughout": each certificate renewed before it expires.
+void Rule6_2Expiry(const RuleContext& ctx, std::vector<Obligation>& out) {
+  for (const Certification& c : ctx.in.certifications) {
+    if (!c.expiry_date || !IsRequiredScheme(c.scheme) || !Requires(ctx.in, c.party_id)) {
+      continue;
+    }
+    const PartyInfo& p = *ctx.in.Party(c.party_id);
+    Instant trigger = StartOf(AddDays(*c.expiry_date, -90));
+    if (c.issue_date) {
+      trigger = std::max(trigger, StartOf(*c.issue_date));
+    }
+    Obligation o =
+        Make("S2.4-6.2", Subject{"certifications", c.id, c.certificate_number}, "renewal", trigger,
+             Calendar::DueBy(*c.expiry_date), 0,
+             "Renew " + p.name + "'s " + std::string(SchemeTitle(c.scheme)) + " certificate " +
+                 c.certificate_number + " before it expires on " + HumanDate(*c.expiry_date));
+    if (const Certification* r = RenewalOf(ctx.in, c)) {
+      SetMet(o, StartOf(*r->issue_date), "Renewed by certificate " + r->certificate_number);
+    }
+    out.push_back(std::move(o));
+  }
+}
+
+// A copy of each certificate before the party may process Customer Data.
+void Rule6_3(const RuleContext& ctx, std::vector<Obligation>& out) {
+  for (const PartyInfo* p : CertifiedParties(ctx.in)) {
+    for (const Scheme& s : kRequiredSchemes) {
+      Obligation o =
+          Make("S2.4-6.3", PartySubject(*p), std::string(s.name), ContractStart(ctx.in),
+               ProcessingStart(ctx.in), kProcessingBar,
+               "Provide the Customer with a copy of " + p->name + "'s " + std::string(s.title) +
+                   " certificate before it uses the Core IMS for Customer Data");
+      o.precondition = true;
+      for (const Certification& c : ctx.in.certifications) {
+        if (c.party_id == p->id && c.scheme == s.name && c.provided_to_customer_date &&
+            (!o.met_at || StartOf(*c.provided_to_customer_date) < *o.met_at)) {
+          SetMet(o, StartOf(*c.provided_to_customer_date),
+                 "Copy of certificate " + c.certificate_number + " provided");
+        }
+      }
+      out.push_back(std::move(o));
+    }
+  }
+}
+
+// Evidence of NCSC-assured sanitisation before any secure destruction at a site.
+void Rule6_6(const RuleContext& ctx, std::vector<Obligation>& out) {
+  std::optional<Date> provided;
+  std::string number;
+  for (const Certification& c : ctx.in.certifications) {
+    if (c.scheme == "ncsc_cas_sanitisation" && c.provided_to_customer_date &&
+        (!provided || *c.provided_to_customer_date < *provided)) {
+      provided = c.provided_to_customer_date;
+      number = c.certificate_number;
+    }
+  }
+  for (const Site& s : ctx.in.sites) {
+    if (!s.used_for_destruction) {
+      continue;
+    }
+    Obligation o = Make("S2.4-6.6", Subject{"sites", s.id, s.name}, "", ContractStart(ctx.in),
+                        ContractStart(ctx.in), kProcessingBar,
+                        "Provide evidence of NCSC-assured (CAS) sanitisation before destroying "
+                        "Customer Data or media at " +
+                            s.name);
+    o.precondition = true;
+    if (provided) {
+      SetMet(o, StartOf(*provided), "Certificate " + number + " provided");
+    }
+    out.push_back(std::move(o));
+  }
+}
+
+// Within 2 WD of a party ceasing to hold its certification: notify the Customer.
+void Rule6_7(const RuleContext& ctx, std::vector<Obligation>& out) {
+  for (const Certification& c : ctx.in.certifications) {
+    if (!IsRequiredScheme(c.scheme) || !Requires(ctx.in, c.party_id)) {
+      continue;
+    }
+    std::optional<Instant> lapse;
+    std::string how;
+    if (c.withdrawn_date) {
+      lapse = StartOf(*c.withdrawn_date);
+      how = "withdrawn " + HumanDate(*c.withdrawn_date);
+    } else if (c.expiry_date) {
+      const Certification* r = RenewalOf(ctx.in, c);
+      if (r == nullptr || *r->issue_date > *c.expiry_date) {
+        lapse = Calendar::DueBy(*c.expiry_date) + chr::milliseconds(1);
+        how = "expired " + HumanDate(*c.expiry_date);
+      }
+    }
+    if (!lapse) {
+      continue;
+    }
+    const PartyInfo& p = *ctx.in.Party(c.party_id);
+    Obligation o = Make("S2.4-6.7", Subject{"certifications", c.id, c.certificate_number}, "",
+                        *lapse, ctx.cal.DueWithinWorkingDays(*lapse, 2), kNotificationDuty,
+                        "Notify the Customer that " + p.name + " no longer complies with the " +
+                            std::string(SchemeTitle(c.scheme)) + " requirement (certificate " +
+                            c.certificate_number + " " + how + ")");
+    if (c.lapse_notified_date) {
+      SetMet(o, StartOf(*c.lapse_notified_date), "Customer notified");
+    }
+    out.push_back(std::move(o));
+  }
+}
+
+// ---- S2.4-7: security tests ------------------------------------------------------------------
+
+std::vector<const Deliverable*> OfKind(const Inputs& in, std::string_view kind) {
+  std::vector<const Deliverable*> out;
+  for (const Deliverable& d : in.deliverables) {
+    if (d.kind == kind) {
+      out.push_back(&d);  // deliverables are sorted by performed_on
+    }
+  }
+  return out;
+}
+
+// An ITHC before submitting the RMD for an Accreditation Decision (one within the 12 months
+// before the submission).
+void Rule7_1_1_1(const RuleContext& ctx, std::vector<Obligation>& out) {
+  const auto ithcs = OfKind(ctx.in, "ithc");
+  for (const AccreditationEvent& e : ctx.in.accreditation_events) {
+    if (e.kind != AccreditationKind::kSubmission) {
+      continue;
+    }
+    const Date day = LondonDate(e.at);
+    Obligation o =
+        Make("S2.4-7.1.1.1", EventSubject(e), "", e.at, e.at, 0,
+             "Complete a CHECK IT Health Check before submitting the RMD on " + HumanDate(day));
+    for (const Deliverable* d : ithcs) {
+      if (d->performed_on <= day && d->performed_on >= AddYears(day, -1)) {
+        SetMet(o, StartOf(d->performed_on), "IT Health Check " + d->title);  // latest wins
+      } else if (d->performed_on > day && !o.met_at) {
+        SetMet(o, StartOf(d->performed_on), "IT Health Check " + d->title);
+        break;
+      }
+    }
+    out.push_back(std::move(o));
+  }
+}
+
+// An ITHC every 12 months: the first within 12 months of the Effective Date, then each within
+// 12 months of the previous one.
+void Rule7_1_1_3(const RuleContext& ctx, std::vector<Obligation>& out) {
+  if (!ctx.in.contract.effective_date) {
+    return;
+  }
+  const auto ithcs = OfKind(ctx.in, "ithc");
+  Date from = *ctx.in.contract.effective_date;
+  std::size_t next = 0;
+  while (next < ithcs.size() && ithcs[next]->performed_on < AddYears(from, -1)) {
+    ++next;  // tests long before the contract do not count
+  }
+  for (int guard = 0; guard < 200; ++guard) {
+    const Date due_day = AddYears(from, 1);
+    Obligation o =
+        Make("S2.4-7.1.1.3", ContractSubject(ctx.in), FormatDate(from), StartOf(from),
+             Calendar::DueBy(due_day), 0,
+             "Complete the annual CHECK IT Health Check due 12 months after " + HumanDate(from));
+    if (next < ithcs.size()) {
+      SetMet(o, StartOf(ithcs[next]->performed_on), "IT Health Check " + ithcs[next]->title);
+      from = std::max(from, ithcs[next]->performed_on);
+      ++next;
+      out.push_back(std::move(o));
+      continue;
+    }
+    out.push_back(std::move(o));
+    break;
+  }
+}
+
+constexpr std::array<const char*, 12> kMonthNames = {
+    "January", "February", "March",     "April",   "May",      "June",
+    "July",    "August",   "September", "October", "November", "December"};
+
+// A vulnerability scan every calendar month from the Effective Date.
+void Rule7_1_2(const RuleContext& ctx, std::vector<Obligation>& out) {
+  if (!ctx.in.contract.effective_date) {
+    return;
+  }
+  const auto scans = OfKind(ctx.in, "vulnerability_scan");
+  std::size_t next = 0;
+  for (Date m = MonthStart(*ctx.in.contract.effective_date); m <= ctx.through;
+       m = AddMonths(m, 1)) {
+    const Date end = MonthEnd(m);
+    const std::string period = FormatDate(m).substr(0, 7);
+    Obligation o =
+        Make("S2.4-7.1.2", ContractSubject(ctx.in), period, StartOf(m), Calendar::DueBy(end), 0,
+             "Run the monthly vulnerability scan for " +
+                 std::string(kMonthNames[static_cast<unsigned>(m.month()) - 1U]) + " " +
+                 std::to_string(static_cast<int>(m.year())));
+    while (next < scans.size() && scans[next]->performed_on < m) {
+      ++next;
+    }
+    if (next < scans.size() && scans[next]->performed_on <= end) {
+      SetMet(o, StartOf(scans[next]->performed_on), "Scan " + scans[next]->title);
+    }
+    out.push_back(std::move(o));
+  }
+}
+
+// By 31 March each year: the CEO's letter confirming the tests were done.
+void Rule7_13(const RuleContext& ctx, std::vector<Obligation>& out) {
+  if (!ctx.in.contract.effective_date) {
+    return;
+  }
+  const Date effective = *ctx.in.contract.effective_date;
+  const auto letters = OfKind(ctx.in, "ceo_letter");
+  int year = static_cast<int>(effective.year());
+  if (effective > Date(chr::year(year), chr::March, chr::day(31))) {
+    ++year;
+  }
+  std::size_t next = 0;
+  for (;; ++year) {
+    const Date due_day(chr::year(year), chr::March, chr::day(31));
+    const Date start = std::max(effective, Date(chr::year(year - 1), chr::April, chr::day(1)));
+    if (start > ctx.through) {
+      break;
+    }
+    Obligation o = Make("S2.4-7.13", ContractSubject(ctx.in), std::to_string(year), StartOf(start),
+                        Calendar::DueBy(due_day), 0,
+                        "Send the CEO's letter confirming the year's security tests and "
+                        "procedures, by 31 March " +
+                            std::to_string(year));
+    while (next < letters.size() && letters[next]->performed_on < start) {
+      ++next;
+    }
+    if (next < letters.size()) {
+      SetMet(o, StartOf(letters[next]->performed_on), "Letter " + letters[next]->title);
+      ++next;
+    }
+    out.push_back(std::move(o));
+  }
+}
+
+// ---- S2.4-10.1: the Security Incident log at least quarterly ---------------------------------
+
+void Rule10_1(const RuleContext& ctx, std::vector<Obligation>& out) {
+  if (!ctx.in.contract.effective_date) {
+    return;
+  }
+  const auto logs = OfKind(ctx.in, "incident_log");
+  const Date effective = *ctx.in.contract.effective_date;
+  const unsigned first_month = (static_cast<unsigned>(effective.month()) - 1U) / 3U * 3U + 1U;
+  for (Date q(effective.year(), chr::month(first_month), chr::day(1)); q <= ctx.through;
+       q = AddMonths(q, 3)) {
+    const Date end = MonthEnd(AddMonths(q, 2));
+    const int quarter = static_cast<int>((static_cast<unsigned>(q.month()) - 1U) / 3U) + 1;
+    const std::string period =
+        std::to_string(static_cast<int>(q.year())) + "-Q" + std::to_string(quarter);
+    Obligation o =
+        Make("S2.4-10.1", ContractSubject(ctx.in), period, StartOf(std::max(q, effective)),
+             Calendar::DueBy(end), 0,
+             "Provide the Customer with the Security Incident log for Q" + std::to_string(quarter) +
+                 " " + std::to_string(static_cast<int>(q.year())));
+    for (const Deliverable* d : logs) {
+      const Date when = d->provided_to_customer_date.value_or(d->performed_on);
+      if (when >= q && when <= end && (!o.met_at || StartOf(when) < *o.met_at)) {
+        SetMet(o, StartOf(when), "Incident log " + d->title);
+      }
+    }
+    out.push_back(std::move(o));
+  }
+}
+
+}  // namespace
+
+const std::vector<Rule>& Rules() {
+  static const auto* rules = new std::vector<Rule>{
+      {"S2.4-5.5",
+       "Resubmit the RMD within 10 Working Days of a non-approval",
+       {"accreditation_events"},
+       false,
+       Rule5_5Resubmit},
+      {"S2.4-5.5",
+       "The Customer's approval process: 15 Working Days from first submission",
+       {"accreditation_events"},
+       false,
+       Rule5_5CustomerDecision},
+      {"S2.4-5.8",
+       "Ready for an Accreditation Decision within 20 Working Days of a Rejection Notice",
+       {"accreditation_events"},
+       false,
+       Rule5_8},
+      {"S2.4-5.9",
+       "A further Rejection Notice is a material Default",
+       {"accreditation_events"},
+       false,
+       Rule5_9},
+      {"S2.4-5.11",
+       "No processing of Customer Data before an Approval Statement",
+       {"accreditation_events", "contract"},
+       false,
+       Rule5_11},
+      {"S2.4-5.12", "The RMD updated annually", {"rmd_versions"}, false, Rule5_12},
+      {"S2.4-5.13",
+       "Notify a 5.13 event within 2 Working Days of becoming aware",
+       {"notifiable_events"},
+       false,
+       Rule5_13},
+      {"S2.4-5.14",
+       "RCR updated and provided within 10 Working Days of the notification",
+       {"notifiable_events"},
+       false,
+       Rule5_14},
+      {"S2.4-5.15", "RCR changes implemented by their agreed date", {"rcr"}, false, Rule5_15},
+      {"S2.4-6.2",
+       "Certified within 6 months of the Effective Date",
+       {"contract", "parties", "certifications"},
+       false,
+       Rule6_2Certified},
+      {"S2.4-6.2",
+       "Certificates renewed before expiry",
+       {"parties", "certifications"},
+       false,
+       Rule6_2Expiry},
+      {"S2.4-6.3",
+       "Certificates provided before a party processes Customer Data",
+       {"contract", "parties", "certifications"},
+       false,
+       Rule6_3},
+      {"S2.4-6.6",
+       "Sanitisation evidence before secure destruction",
+       {"contract", "sites", "certifications"},
+       false,
+       Rule6_6},
+      {"S2.4-6.7",
+       "Notice within 2 Working Days of losing certification",
+       {"parties", "certifications"},
+       false,
+       Rule6_7},
+      {"S2.4-7.1.1.1",
+       "An IT Health Check before an RMD submission",
+       {"accreditation_events", "deliverables"},
+       false,
+       Rule7_1_1_1},
+      {"S2.4-7.1.1.3",
+       "An IT Health Check every 12 months",
+       {"contract", "deliverables"},
+       false,
+       Rule7_1_1_3},
+      {"S2.4-7.1.2",
+       "A vulnerability scan every calendar month",
+       {"contract", "deliverables"},
+       true,
+       Rule7_1_2},
+      {"S2.4-7.13",
+       "The CEO's letter by 31 March each year",
+       {"contract", "deliverables"},
+       true,
+       Rule7_13},
+      {"S2.4-10.1",
+       "The Security Incident log at least quarterly",
+       {"contract", "deliverables"},
+       true,
+       Rule10_1},
+  };
+  return *rules;
+}
+
+}  // namespace accredit::clocks
