@@ -14,6 +14,7 @@
 #include <openssl/rand.h>
 
 #include "cli/commands.h"
+#include "cli/commands_clocks.h"
 #include "cli/commands_documents.h"
 #include "cli/commands_registers.h"
 
@@ -46,6 +47,9 @@ Result<std::unique_ptr<App>> OpenApp(const Clock& clock, const AppOptions& optio
   for (auto& m : reports::Reports::Migrations()) {
     migrations.push_back(std::move(m));
   }
+  for (auto& m : clocks::Engine::Migrations()) {
+    migrations.push_back(std::move(m));
+  }
   ACC_RETURN_IF_ERROR(store->Migrate(migrations));
   ACC_ASSIGN_OR_RETURN(std::shared_ptr<const catalog::Catalog> catalog, catalog::Catalog::Load());
 
@@ -68,9 +72,11 @@ Result<std::unique_ptr<App>> OpenApp(const Clock& clock, const AppOptions& optio
       *store, *audit_log, clock, *regs, std::move(register_options));
   auto reports = std::make_unique<reports::Reports>(*store, *audit_log, *register_service, *regs,
                                                     *catalog, clock);
-  return std::make_unique<App>(
-      App{clock, std::move(store), std::move(key), std::move(audit_log), std::move(accounts),
-          std::move(regs), std::move(register_service), std::move(catalog), std::move(reports)});
+  auto engine = std::make_unique<clocks::Engine>(*store, *regs);
+  return std::make_unique<App>(App{clock, std::move(store), std::move(key), std::move(audit_log),
+                                   std::move(accounts), std::move(regs),
+                                   std::move(register_service), std::move(catalog),
+                                   std::move(reports), std::move(engine)});
 }
 
 namespace internal {
@@ -382,6 +388,7 @@ int MainImpl(int argc, char** argv, std::ostream& out, std::ostream& err) {
   // hidden `registers describe` (added last, so clashes with the nouns above are detected).
   // The documents of issue 3: rmd, matrix, soa (before the register nouns, see above).
   const auto document_args = internal::AddDocumentCommands(app, args, clock, out, commands);
+  const auto clock_args = internal::AddClockCommands(app, args, clock, out, commands);
   const auto register_args = internal::AddRegisterCommands(app, args, clock, out, commands);
 
   try {

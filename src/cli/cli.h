@@ -9,6 +9,7 @@
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "catalog/catalog.h"
+#include "clocks/clocks.h"
 #include "core/core.h"
 #include "registers/registers.h"
 #include "reports/reports.h"
@@ -27,6 +28,7 @@ struct App {
   std::unique_ptr<registers::RegisterService> register_service;  // evidence: "<db>.evidence"
   std::shared_ptr<const catalog::Catalog> catalog;  // shared with the register catalogue lookup
   std::unique_ptr<reports::Reports> reports;
+  std::unique_ptr<clocks::Engine> clocks;  // obligations and the processing gate (issue 4)
 };
 
 struct AppOptions {

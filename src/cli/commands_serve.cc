@@ -106,7 +106,7 @@ Result<int> RunServe(const Args& args, const Clock& clock, std::ostream& out) {
       auto server,
       http::Server::Create(http::Services{*app->store, *app->audit, *app->accounts, *app->registers,
                                           *app->checkpoint_key, app->clock, *app->register_service,
-                                          *app->reports, *app->catalog},
+                                          *app->reports, *app->catalog, *app->clocks},
                            options));
 
   std::atomic<bool> finished{false};

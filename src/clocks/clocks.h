@@ -73,7 +73,7 @@ struct Subject {
   std::string reg;
   std::int64_t id = 0;
   std::string label;
-  // "/registers/notifiable_events/3" (the web page of the record), or "/contract".
+  // "/r/notifiable_events/3" (the web page of the record), or "/contract".
   std::string Href() const;
   // "notifiable_events/3"
   std::string Ref() const;

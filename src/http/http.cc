@@ -230,6 +230,7 @@ void Server::Impl::Install() {
   internal::RegisterApi(*svr, ctx);
   internal::RegisterRegisterApi(*svr, ctx);
   internal::RegisterDocumentsApi(*svr, ctx);
+  internal::RegisterClocksApi(*svr, ctx);
   internal::RegisterUi(*svr, ctx);
   internal::RegisterRegisterUi(*svr, ctx);
   internal::RegisterDocumentsUi(*svr, ctx);

@@ -24,6 +24,10 @@ namespace accredit::catalog {
 class Catalog;
 }  // namespace accredit::catalog
 
+namespace accredit::clocks {
+class Engine;
+}  // namespace accredit::clocks
+
 namespace accredit::reports {
 class Reports;
 }  // namespace accredit::reports
@@ -41,6 +45,7 @@ struct Services {
   registers::RegisterService& register_service;  // the issue 3 registers, links and evidence
   reports::Reports& reports;                     // RMD, versions, matrix, SoA, readiness
   const catalog::Catalog& catalog;               // clause and control catalogues
+  clocks::Engine& clocks;                        // obligations and the processing gate (issue 4)
 };
 
 struct ServerOptions {

@@ -21,6 +21,7 @@
 
 #include "catalog/catalog.h"
 #include "docs/docs.h"
+#include "clocks/clocks.h"
 #include "http/http.h"
 #include "reports/reports.h"
 
@@ -218,6 +219,10 @@ Error TooLarge(std::string_view field);
 // Applicability, the readiness check and the catalogues, as API endpoints and pages. The
 // reports service authorises every call (document.read / document.issue).
 void RegisterDocumentsApi(httplib::Server& svr, Context& ctx);
+// Obligations and the processing gate (issue 4): /api/v1/obligations, /api/v1/gate.
+void RegisterClocksApi(httplib::Server& svr, Context& ctx);
+// state, overdue, open, customer, due_within, clause from the query (shared by API and pages).
+Result<clocks::Filter> ObligationFilterFromQuery(const httplib::Request& req);
 void RegisterDocumentsUi(httplib::Server& svr, Context& ctx);
 
 // A generated file ready to send.

@@ -57,7 +57,7 @@ class ServerTest : public ::testing::Test {
     }
     Services svc{*app_->store,          *app_->audit, *app_->accounts,         *app_->registers,
                  *app_->checkpoint_key, clock_,       *app_->register_service, *app_->reports,
-                 *app_->catalog};
+                 *app_->catalog,        *app_->clocks};
     auto server = Server::Create(svc, opts);
     ASSERT_TRUE(server.ok()) << server.error().message << " " << server.error().internal;
     server_ = std::move(*server);
