@@ -285,7 +285,11 @@ Gate EvaluateGate(const std::vector<Obligation>& evaluated);
 
 // Everything evaluated at one instant.
 struct Snapshot {
+  // The instant the states were computed at. Engine::At may return a snapshot computed earlier
+  // than the instant asked for when no input changed and no state can have changed since:
+  // states are the same at every instant in [now, valid_until).
   Instant now{};
+  Instant valid_until{};
   std::vector<Obligation> obligations;  // sorted by due, then key
   Gate gate;
   std::uint64_t generation = 0;  // changes whenever inputs changed

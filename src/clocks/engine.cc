@@ -393,9 +393,10 @@ Status Engine::Refresh(Instant now) {
 
 Result<std::shared_ptr<const Snapshot>> Engine::At(Instant now) {
   std::lock_guard<std::mutex> lock(mu_);
-  const std::uint64_t before = generation_;
   ACC_RETURN_IF_ERROR(Refresh(now));
-  if (last_ && last_->now == now && generation_ == before) {
+  // Reuse the last snapshot while nothing changed and no state can have changed since it was
+  // computed (see Snapshot::valid_until): a dashboard under load then costs no recomputation.
+  if (last_ && last_->generation == generation_ && now >= last_->now && now < last_->valid_until) {
     return last_;
   }
   auto snap = std::make_shared<Snapshot>();
@@ -406,9 +407,24 @@ Result<std::shared_ptr<const Snapshot>> Engine::At(Instant now) {
     total += out.size();
   }
   snap->obligations.reserve(total);
+  // The next instant at which a state can change: the next London midnight (the due-soon window
+  // moves by day), a due instant passing, an obligation becoming visible, a recorded met_at.
+  Instant valid_until = LondonStartOfDay(internal::AddDays(LondonDate(now), 1));
   for (const auto& out : rule_out_) {
+    for (const Obligation& o : out) {
+      if (o.visible_from > now) {
+        valid_until = std::min(valid_until, o.visible_from);
+      }
+      if (o.met_at && *o.met_at > now) {
+        valid_until = std::min(valid_until, *o.met_at);
+      }
+      if (o.due >= now) {
+        valid_until = std::min(valid_until, o.due + chr::milliseconds(1));
+      }
+    }
     snap->obligations.insert(snap->obligations.end(), out.begin(), out.end());
   }
+  snap->valid_until = valid_until;
   ApplyStates(snap->obligations, inputs_, *calendar_, now, options_);
   std::sort(snap->obligations.begin(), snap->obligations.end(), SortByDue);
   snap->gate = EvaluateGate(snap->obligations);
