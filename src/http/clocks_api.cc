@@ -58,7 +58,7 @@ void RegisterClocksApi(httplib::Server& svr, Context& ctx) {
       "/api/v1/obligations",
       Api(ctx,
           [&ctx](const Authn& who, const httplib::Request& req, httplib::Response& res) -> Status {
-            ACC_RETURN_IF_ERROR(auth::Authorize(who.principal, auth::Action::kDashboardRead));
+            ACC_RETURN_IF_ERROR(AuthorizeObligations(who.principal));
             ACC_ASSIGN_OR_RETURN(Page page, ParsePage(req));
             ACC_ASSIGN_OR_RETURN(clocks::Filter filter, ObligationFilterFromQuery(req));
             ACC_ASSIGN_OR_RETURN(const Instant now, EvaluationInstant(ctx, req));
@@ -90,7 +90,7 @@ void RegisterClocksApi(httplib::Server& svr, Context& ctx) {
       "/api/v1/gate",
       Api(ctx,
           [&ctx](const Authn& who, const httplib::Request& req, httplib::Response& res) -> Status {
-            ACC_RETURN_IF_ERROR(auth::Authorize(who.principal, auth::Action::kDashboardRead));
+            ACC_RETURN_IF_ERROR(AuthorizeObligations(who.principal));
             ACC_ASSIGN_OR_RETURN(const Instant now, EvaluationInstant(ctx, req));
             ACC_ASSIGN_OR_RETURN(auto snap, ctx.Svc().clocks.At(now));
             json j = clocks::GateToJson(snap->gate);

@@ -14,6 +14,16 @@
 
 namespace accredit::http::internal {
 
+// Rejects query parameters other than `allowed` (strict API decoding).
+Status OnlyParams(const httplib::Request& req, std::initializer_list<std::string_view> allowed) {
+  for (const auto& [key, value] : req.params) {
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      return Err(ErrorCode::kInvalidArgument, "unknown parameter \"" + key + "\"", key);
+    }
+  }
+  return Status::Ok();
+}
+
 using nlohmann::json;
 
 namespace {
@@ -197,16 +207,6 @@ Result<std::int64_t> RequiredInt(const httplib::Request& req, const std::string&
     return Err(ErrorCode::kInvalidArgument, name + " is required", name);
   }
   return ParseInt(*v, name);
-}
-
-// Rejects query parameters other than `allowed` (strict API decoding).
-Status OnlyParams(const httplib::Request& req, std::initializer_list<std::string_view> allowed) {
-  for (const auto& [key, value] : req.params) {
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      return Err(ErrorCode::kInvalidArgument, "unknown parameter \"" + key + "\"", key);
-    }
-  }
-  return Status::Ok();
 }
 
 // ?format= for sheets: xlsx (default), csv or json; ?sheet= picks the CSV sheet by index.
