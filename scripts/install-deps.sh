@@ -20,6 +20,7 @@ build_pkgs=(
   libgtest-dev libgmock-dev       # unit tests
   libzip-dev                      # DOCX packages (docs module)
   libxlsxwriter-dev               # XLSX workbooks (docs module)
+  libcurl4-openssl-dev            # SMTP (STARTTLS) and webhook client (notify module)
 )
 test_pkgs=(
   chromium                        # browser tests (driven by npm playwright-core)
