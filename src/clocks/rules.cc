@@ -516,33 +516,35 @@ void Rule7_1_1_1(const RuleContext& ctx, std::vector<Obligation>& out) {
   }
 }
 
-// An ITHC every 12 months: the first within 12 months of the Effective Date, then each within
-// 12 months of the previous one.
+// An ITHC once every 12 months during the Term: the first within 12 months of the Effective
+// Date, then each within 12 months of the previous one. Only ITHCs after the start of a period
+// count for it: one before the Term serves 7.1.1.1, and one on the period's first day (the
+// Effective Date, or a second report of the same day) would start an identical period. Each
+// period is keyed by its first day, so keys are unique.
 void Rule7_1_1_3(const RuleContext& ctx, std::vector<Obligation>& out) {
   if (!ctx.in.contract.effective_date) {
     return;
   }
-  const auto ithcs = OfKind(ctx.in, "ithc");
+  const auto ithcs = OfKind(ctx.in, "ithc");  // sorted by performed_on
   Date from = *ctx.in.contract.effective_date;
   std::size_t next = 0;
-  while (next < ithcs.size() && ithcs[next]->performed_on < AddYears(from, -1)) {
-    ++next;  // tests long before the contract do not count
-  }
   for (int guard = 0; guard < 200; ++guard) {
-    const Date due_day = AddYears(from, 1);
+    while (next < ithcs.size() && ithcs[next]->performed_on <= from) {
+      ++next;
+    }
     Obligation o =
         Make("S2.4-7.1.1.3", ContractSubject(ctx.in), FormatDate(from), StartOf(from),
-             Calendar::DueBy(due_day), 0,
+             Calendar::DueBy(AddYears(from, 1)), 0,
              "Complete the annual CHECK IT Health Check due 12 months after " + HumanDate(from));
-    if (next < ithcs.size()) {
+    const bool more = next < ithcs.size();
+    if (more) {
       SetMet(o, StartOf(ithcs[next]->performed_on), "IT Health Check " + ithcs[next]->title);
-      from = std::max(from, ithcs[next]->performed_on);
-      ++next;
-      out.push_back(std::move(o));
-      continue;
+      from = ithcs[next]->performed_on;
     }
     out.push_back(std::move(o));
-    break;
+    if (!more) {
+      break;
+    }
   }
 }
 
@@ -550,22 +552,23 @@ constexpr std::array<const char*, 12> kMonthNames = {
     "January", "February", "March",     "April",   "May",      "June",
     "July",    "August",   "September", "October", "November", "December"};
 
-// A vulnerability scan every calendar month from the Effective Date.
+// A vulnerability scan every calendar month from the Effective Date (the first month starts on
+// the Effective Date itself, as the first quarter of 10.1 does).
 void Rule7_1_2(const RuleContext& ctx, std::vector<Obligation>& out) {
   if (!ctx.in.contract.effective_date) {
     return;
   }
+  const Date effective = *ctx.in.contract.effective_date;
   const auto scans = OfKind(ctx.in, "vulnerability_scan");
   std::size_t next = 0;
-  for (Date m = MonthStart(*ctx.in.contract.effective_date); m <= ctx.through;
-       m = AddMonths(m, 1)) {
+  for (Date m = MonthStart(effective); m <= ctx.through; m = AddMonths(m, 1)) {
     const Date end = MonthEnd(m);
     const std::string period = FormatDate(m).substr(0, 7);
-    Obligation o =
-        Make("S2.4-7.1.2", ContractSubject(ctx.in), period, StartOf(m), Calendar::DueBy(end), 0,
-             "Run the monthly vulnerability scan for " +
-                 std::string(kMonthNames[static_cast<unsigned>(m.month()) - 1U]) + " " +
-                 std::to_string(static_cast<int>(m.year())));
+    Obligation o = Make("S2.4-7.1.2", ContractSubject(ctx.in), period,
+                        StartOf(std::max(m, effective)), Calendar::DueBy(end), 0,
+                        "Run the monthly vulnerability scan for " +
+                            std::string(kMonthNames[static_cast<unsigned>(m.month()) - 1U]) + " " +
+                            std::to_string(static_cast<int>(m.year())));
     while (next < scans.size() && scans[next]->performed_on < m) {
       ++next;
     }
@@ -576,7 +579,13 @@ void Rule7_1_2(const RuleContext& ctx, std::vector<Obligation>& out) {
   }
 }
 
-// By 31 March each year: the CEO's letter confirming the tests were done.
+// When a deliverable reached the Customer: the date it was provided, else the date it was made.
+Date ProvidedOn(const Deliverable& d) {
+  return d.provided_to_customer_date.value_or(d.performed_on);
+}
+
+// By 31 March each year: the CEO's letter confirming the tests were done. The duty is to
+// provide the letter to the Customer, so the date it was provided counts, not the date signed.
 void Rule7_13(const RuleContext& ctx, std::vector<Obligation>& out) {
   if (!ctx.in.contract.effective_date) {
     return;
@@ -599,11 +608,11 @@ void Rule7_13(const RuleContext& ctx, std::vector<Obligation>& out) {
                         "Send the CEO's letter confirming the year's security tests and "
                         "procedures, by 31 March " +
                             std::to_string(year));
-    while (next < letters.size() && letters[next]->performed_on < start) {
+    while (next < letters.size() && ProvidedOn(*letters[next]) < start) {
       ++next;
     }
     if (next < letters.size()) {
-      SetMet(o, StartOf(letters[next]->performed_on), "Letter " + letters[next]->title);
+      SetMet(o, StartOf(ProvidedOn(*letters[next])), "Letter " + letters[next]->title);
       ++next;
     }
     out.push_back(std::move(o));
@@ -631,7 +640,7 @@ void Rule10_1(const RuleContext& ctx, std::vector<Obligation>& out) {
              "Provide the Customer with the Security Incident log for Q" + std::to_string(quarter) +
                  " " + std::to_string(static_cast<int>(q.year())));
     for (const Deliverable* d : logs) {
-      const Date when = d->provided_to_customer_date.value_or(d->performed_on);
+      const Date when = ProvidedOn(*d);
       if (when >= q && when <= end && (!o.met_at || StartOf(when) < *o.met_at)) {
         SetMet(o, StartOf(when), "Incident log " + d->title);
       }
