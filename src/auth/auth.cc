@@ -30,6 +30,8 @@ bool SecurityManagerMay(Action a) {
     case Action::kRiskWrite:
     case Action::kDocumentRead:
     case Action::kDocumentIssue:
+    case Action::kAccreditationRecord:
+    case Action::kAccreditationSubmit:
       return true;
     default:
       return false;
@@ -89,6 +91,8 @@ bool CustomerReviewerMay(Action a) {
     case Action::kDashboardRead:
     case Action::kRegisterRead:
     case Action::kDocumentRead:
+    case Action::kAccreditationRecord:
+    case Action::kAccreditationDecide:
       return true;
     default:
       return false;
@@ -190,6 +194,12 @@ std::string_view ActionName(Action a) {
       return "document.read";
     case Action::kDocumentIssue:
       return "document.issue";
+    case Action::kAccreditationRecord:
+      return "accreditation.record";
+    case Action::kAccreditationSubmit:
+      return "accreditation.submit";
+    case Action::kAccreditationDecide:
+      return "accreditation.decide";
   }
   return "unknown";
 }
@@ -197,7 +207,9 @@ std::string_view ActionName(Action a) {
 bool RoleMay(Role role, Action action) {
   switch (role) {
     case Role::kAdmin:
-      return true;
+      // Everything except the Customer's accreditation decisions (S2.4-5.5, 5.7): an approval
+      // recorded by the supplier's own administrator would be a forgery.
+      return action != Action::kAccreditationDecide;
     case Role::kSecurityManager:
       return SecurityManagerMay(action);
     case Role::kEngineer:

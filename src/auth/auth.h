@@ -56,15 +56,35 @@ enum class Action {
   kRiskWrite,      // risks, controls, appetite, risk levels, RCR, plan, compliance matrix, SoA
   kDocumentRead,   // generate / read the RMD, compliance matrix and SoA documents
   kDocumentIssue,  // issue (freeze) an RMD version
+  // Issue 4: the accreditation workflow (S2.4-5.3 to 5.10), registers accreditation_events.
+  kAccreditationRecord,  // the register's write action: may record some kind of event
+  kAccreditationSubmit,  // the Provider's events: submission, ready_for_decision (and dispute)
+  kAccreditationDecide,  // the Customer's decisions: approval, non_approval, rejection_notice,
+                         // termination (and dispute); customer_reviewer only, not even admin
 };
-inline constexpr std::array kAllActions = {
-    Action::kUserRead,       Action::kUserCreate,     Action::kUserUpdate,
-    Action::kTokenCreate,    Action::kTokenRevokeAny, Action::kAuditRead,
-    Action::kAuditExport,    Action::kAuditVerify,    Action::kContractRead,
-    Action::kContractUpdate, Action::kCalendarRead,   Action::kCalendarUpdate,
-    Action::kSupplierRead,   Action::kSupplierWrite,  Action::kDashboardRead,
-    Action::kRegisterRead,   Action::kRegisterWrite,  Action::kRiskWrite,
-    Action::kDocumentRead,   Action::kDocumentIssue};
+inline constexpr std::array kAllActions = {Action::kUserRead,
+                                           Action::kUserCreate,
+                                           Action::kUserUpdate,
+                                           Action::kTokenCreate,
+                                           Action::kTokenRevokeAny,
+                                           Action::kAuditRead,
+                                           Action::kAuditExport,
+                                           Action::kAuditVerify,
+                                           Action::kContractRead,
+                                           Action::kContractUpdate,
+                                           Action::kCalendarRead,
+                                           Action::kCalendarUpdate,
+                                           Action::kSupplierRead,
+                                           Action::kSupplierWrite,
+                                           Action::kDashboardRead,
+                                           Action::kRegisterRead,
+                                           Action::kRegisterWrite,
+                                           Action::kRiskWrite,
+                                           Action::kDocumentRead,
+                                           Action::kDocumentIssue,
+                                           Action::kAccreditationRecord,
+                                           Action::kAccreditationSubmit,
+                                           Action::kAccreditationDecide};
 std::string_view ActionName(Action a);  // "user.read", ...
 
 // Who is acting.

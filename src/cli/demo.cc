@@ -988,7 +988,9 @@ class DemoRegisters {
          "Priya Shah"},
         {"S2.4-4.1", "met", "Risk appetite per category recorded; residual risks compared.",
          "Priya Shah"},
-        {"S2.4-5.3", "partly_met", "RMD iteration 1 submitted; final iteration planned.",
+        {"S2.4-5.3", "met",
+         "RMD version 1 submitted on 1 Jun 2026 and not approved; version 2 resubmitted on 30 "
+         "Jun and approved on 20 Jul 2026 (HE-RMAS-2026-01).",
          "Priya Shah"},
         {"S2.4-5.4.1", "met", "Accreditation Plan with iteration and approval dates.",
          "Priya Shah"},
@@ -1002,7 +1004,9 @@ class DemoRegisters {
          "has expired.",
          "Alex Morgan"},
         {"S2.4-6.5", "met", "Destruction by an NCSC CAS-certified supplier.", "Alex Morgan"},
-        {"S2.4-7.1.1", "not_met", "CHECK IT Health Check scheduled before RMD submission.",
+        {"S2.4-7.1.1", "met",
+         "CHECK IT Health Check on 12 May 2026, before the first RMD submission; the next is due "
+         "within 12 months.",
          "Priya Shah"},
         {"S2.4-8.3.1", "partly_met",
          "Critical patches within 7 days except roadside cabinet firmware (RCR-002).",
@@ -1081,20 +1085,20 @@ class DemoRegisters {
       const char* notes;
     };
 
+    // The dates of the accreditation story in DemoClockRecords (ITHC 12 May, submission
+    // 1 Jun 2026).
     const Milestone plan[] = {
         {"Boundary workshop: Core and Wider IMS agreed", "task", 21, "Priya Shah", "S2.4-3.2"},
-        {"RMD iteration 1 (architecture, assets, initial risks) submitted", "rmd_iteration", 91,
-         "Priya Shah", "Staged approval (S2.4-5.4.1)."},
-        {"Customer technical risk assessment workshop", "customer_responsibility", 110,
-         "Highways England Accreditor", "S2.4-5.6"},
-        {"CHECK IT Health Check of the Core IMS", "task", 120, "Priya Shah",
+        {"CHECK IT Health Check of the Core IMS", "task", 41, "Priya Shah",
          "Before submitting the RMD for an Accreditation Decision (S2.4-7.1.1.1)."},
-        {"RMD iteration 2 (full) submitted for Accreditation Decision", "rmd_iteration", 140,
-         "Priya Shah", "S2.4-5.3: before the Operational Service Commencement Date."},
-        {"Risk Management Approval Statement needed", "approval_needed_by", 167,
+        {"RMD submitted for Accreditation Decision", "rmd_iteration", 61, "Priya Shah",
+         "S2.4-5.3: before the Operational Service Commencement Date."},
+        {"Customer technical risk assessment workshop", "customer_responsibility", 70,
+         "Highways England Accreditor", "S2.4-5.6"},
+        {"Risk Management Approval Statement needed", "approval_needed_by", 82,
          "Highways England Accreditor",
-         "S2.4-5.4.1, 5.11: no Customer Data on the Core IMS "
-         "before approval."},
+         "15 Working Days after the submission (S2.4-5.5); 5.11: no Customer Data on the Core "
+         "IMS before approval."},
         {"Certificates of the Provider and sub-contractors held", "task", 183, "Alex Morgan",
          "Within 6 months of the Effective Date (S2.4-6.2)."},
         {"Annual RMD review", "rmd_iteration", 365, "Priya Shah", "S2.4-5.12"},
@@ -1271,6 +1275,283 @@ class DemoRegisters {
   std::map<std::string, std::int64_t> control_ids_;
 };
 
+// --- The contract clocks of issue 4 -------------------------------------------------------------
+// A realistic first contract year: the accreditation workflow (a non-approval, a resubmission
+// within 10 Working Days, an approval), notifiable events (on time, late, not yet notified) with
+// their RCR updates, and the security deliverables (an ITHC, monthly scans with August missed,
+// quarterly incident logs). Every date is fixed; what has not happened by the clock's now is
+// left out (a demo loaded "in April" has no June events), so the demo is a deterministic function
+// of the clock and the validators' "not in the future" rules hold. The Provider's records are
+// made by the security manager, the Customer's decisions by the customer reviewer (only that
+// role holds accreditation.decide).
+class DemoClockRecords {
+ public:
+  DemoClockRecords(App& app, auth::Principal secman, auth::Principal reviewer)
+      : app_(app), secman_(std::move(secman)), reviewer_(std::move(reviewer)) {}
+
+  Status Load() {
+    ACC_RETURN_IF_ERROR(LoadAccreditation());
+    ACC_RETURN_IF_ERROR(LoadNotifiableEvents());
+    return LoadDeliverables();
+  }
+
+ private:
+  // "2026-06-01 10:00" (Europe/London) as an instant; the demo's own constants always parse.
+  static Instant London(const char* wall_clock) {
+    auto t = ParseInstant(wall_clock);
+    ACC_CHECK(t.ok(), "demo instants are valid London wall-clock times");
+    return *t;
+  }
+
+  bool Happened(Instant t) const { return t <= app_.clock.Now(); }
+
+  bool Happened(const char* date) const {
+    auto d = ParseDate(date);
+    return d.ok() &&
+           std::chrono::sys_days(*d) <= std::chrono::sys_days(LondonDate(app_.clock.Now()));
+  }
+
+  Result<std::int64_t> Add(const auth::Principal& who, std::string_view reg, const Json& fields) {
+    const registers::RegisterDef* def = registers::RegisterService::Find(reg);
+    if (def == nullptr) {
+      return Err(ErrorCode::kInternal, "demo data names an unknown register", std::string(reg));
+    }
+    auto created = app_.register_service->Create(who, *def, fields);
+    if (!created) {
+      Error e = created.error();
+      e.field = "demo " + std::string(reg) + (e.field.empty() ? "" : ": " + e.field);
+      return e;
+    }
+    return created->at("id").get<std::int64_t>();
+  }
+
+  // Issues the next RMD version as at `when` (its issued_at), through the reports module.
+  Status IssueRmd(Instant when, std::string_view note) {
+    const FakeClock at(when);
+    reports::Reports reports(*app_.store, *app_.audit, *app_.register_service, *app_.registers,
+                             *app_.catalog, at);
+    auto issued = reports.IssueRmd(secman_, note);
+    if (!issued) {
+      Error e = issued.error();
+      e.field = "demo rmd issue" + (e.field.empty() ? "" : ": " + e.field);
+      return e;
+    }
+    return Status::Ok();
+  }
+
+  Status LoadAccreditation() {
+    struct Step {
+      const char* at;        // London wall clock
+      const char* kind;      // an accreditation event, or "issue_rmd"
+      std::int64_t version;  // rmd_version (0: none)
+      const char* reasons;
+      const char* reference;
+      const char* notes;
+      bool customer;  // recorded by the customer reviewer
+    };
+
+    const Step story[] = {
+        {"2026-05-29 16:00", "issue_rmd", 0, "", "",
+         "Version 1 for the Accreditation Decision (ITHC of 12 May included).", false},
+        {"2026-06-01 10:00", "submission", 1, "", "NRS-ACC-2026-01",
+         "RMD version 1 submitted to the Highways England Accreditor (S2.4-5.3).", false},
+        {"2026-06-19 15:00", "non_approval", 0,
+         "The risk assessment table (A3-5.5) does not cover the roadside cabinet firmware "
+         "backlog, and the Vulnerability Correction Plan for the ITHC findings is missing.",
+         "HE-ACC-2026-NA-01", "", true},
+        {"2026-06-29 17:00", "issue_rmd", 0, "", "",
+         "Version 2: risk R3 reassessed, Vulnerability Correction Plan added (Annex D).", false},
+        {"2026-06-30 10:00", "submission", 2, "", "NRS-ACC-2026-02",
+         "Amended RMD resubmitted within 10 Working Days of the non-approval (S2.4-5.5).", false},
+        {"2026-07-20 11:00", "approval", 2, "", "HE-RMAS-2026-01",
+         "Risk Management Approval Statement (S2.4-5.7.1): the Core IMS may process Customer "
+         "Data.",
+         true},
+    };
+    for (const Step& step : story) {
+      const Instant at = London(step.at);
+      if (!Happened(at)) {
+        break;  // the story is in time order
+      }
+      if (std::string_view(step.kind) == "issue_rmd") {
+        ACC_RETURN_IF_ERROR(IssueRmd(at, step.notes));
+        continue;
+      }
+      Json fields{{"kind", step.kind}, {"at", FormatInstantUtc(at)}};
+      if (step.version > 0) {
+        fields["rmd_version"] = step.version;
+      }
+      for (const auto& [name, value] :
+           {std::pair{"reasons", step.reasons}, std::pair{"reference", step.reference},
+            std::pair{"notes", step.notes}}) {
+        if (*value != '\0') {
+          fields[name] = value;
+        }
+      }
+      ACC_RETURN_IF_ERROR(
+          Add(step.customer ? reviewer_ : secman_, "accreditation_events", fields).status());
+    }
+    return Status::Ok();
+  }
+
+  Result<std::int64_t> RcrId(const std::string& ref) {
+    const registers::RegisterDef* rcr = registers::RegisterService::Find("rcr");
+    registers::ListQuery q;
+    q.filters["ref"] = ref;
+    ACC_ASSIGN_OR_RETURN(auto found, app_.register_service->List(secman_, *rcr, q));
+    for (const auto& item : found.items) {
+      if (item.value("ref", "") == ref) {
+        return item.at("id").get<std::int64_t>();
+      }
+    }
+    return Err(ErrorCode::kInternal, "demo RCR entry missing", ref);
+  }
+
+  Status LoadNotifiableEvents() {
+    struct Event {
+      const char* kind;
+      const char* description;
+      const char* became_aware;  // London wall clock; the later instants may be empty
+      const char* notified;
+      const char* notified_to;
+      const char* reference;
+      const char* rcr_provided;
+      const char* rcr_approved;
+      const char* rcr_ref;  // the RCR entry it requires, or ""
+    };
+
+    const Event events[] = {
+        // On time: aware Wed 6 May, notified Thu 7 May (due Fri 8 May); RCR provided and
+        // approved.
+        {"architecture_change",
+         "A second ANPR ingest gateway cluster was added to the EU West DR site, changing the "
+         "Core IMS architecture (S2.4-5.13.1).",
+         "2026-05-06 09:30", "2026-05-07 14:00", "Martin Ashworth (Accreditor)", "NRS-NE-2026-001",
+         "2026-05-15 12:00", "2026-05-22 10:00", ""},
+        // Late: aware Tue 2 Jun, due Thu 4 Jun, notified Mon 8 Jun.
+        {"new_risk_or_vulnerability",
+         "Vendor advisory: remotely exploitable flaw in the cabinet controller firmware below "
+         "4.2.3 (S2.4-5.13.2).",
+         "2026-06-02 08:45", "2026-06-08 11:00", "Martin Ashworth (Accreditor)", "NRS-NE-2026-002",
+         "2026-06-12 16:00", "2026-06-15 10:00", "RCR-002"},
+        // On time: aware Mon 22 Jun, notified Tue 23 Jun.
+        {"site_change_proposal",
+         "Proposal to add the Shredsure Warrington facility as a destruction site "
+         "(S2.4-5.13.7).",
+         "2026-06-22 10:00", "2026-06-23 16:30", "Martin Ashworth (Accreditor)", "NRS-NE-2026-003",
+         "2026-07-01 12:00", "2026-07-03 15:00", "RCR-003"},
+        // Notified on time, but no RCR update provided yet (due 10 Working Days after).
+        {"subcontractor_coc_failure",
+         "Pennine Field Engineering failed the code of connection check: unsupported VPN client "
+         "on field laptops (S2.4-5.13.4).",
+         "2026-09-14 09:00", "2026-09-15 10:30", "Helen Clarke (Customer security assurance)",
+         "NRS-NE-2026-004", "", "", ""},
+        // Not yet notified: aware Fri 27 Nov, due Tue 1 Dec.
+        {"threat_profile_change",
+         "NCSC alert: a ransomware group is targeting the remote access of UK transport "
+         "operators (S2.4-5.13.3).",
+         "2026-11-27 15:00", "", "", "", "", "", ""},
+    };
+    for (const Event& e : events) {
+      const Instant aware = London(e.became_aware);
+      if (!Happened(aware)) {
+        continue;
+      }
+      Json fields{{"kind", e.kind},
+                  {"description", e.description},
+                  {"became_aware_at", FormatInstantUtc(aware)}};
+      const std::pair<const char*, const char*> later[] = {{"customer_notified_at", e.notified},
+                                                           {"rcr_provided_at", e.rcr_provided},
+                                                           {"rcr_approved_at", e.rcr_approved}};
+      for (const auto& [name, wall_clock] : later) {
+        if (*wall_clock == '\0' || !Happened(London(wall_clock))) {
+          break;  // each step follows the one before
+        }
+        fields[name] = FormatInstantUtc(London(wall_clock));
+        if (std::string_view(name) == "customer_notified_at") {
+          fields["notified_to"] = e.notified_to;
+          fields["notification_reference"] = e.reference;
+        }
+      }
+      ACC_ASSIGN_OR_RETURN(const std::int64_t id, Add(secman_, "notifiable_events", fields));
+      if (*e.rcr_ref != '\0') {
+        ACC_ASSIGN_OR_RETURN(const std::int64_t rcr, RcrId(e.rcr_ref));
+        registers::Link link{0, "notifiable_events", id, "requires", "rcr", std::to_string(rcr)};
+        if (auto added = app_.register_service->AddLink(secman_, link); !added) {
+          return added.error();
+        }
+      }
+    }
+    return Status::Ok();
+  }
+
+  Status LoadDeliverables() {
+    struct Item {
+      const char* kind;
+      const char* title;
+      const char* performed_on;
+      const char* provided;
+      const char* performed_by;
+      const char* reference;
+      const char* scope;
+    };
+
+    constexpr const char* kScanner = "Northgate security operations (authenticated scans)";
+    constexpr const char* kScanScope = "Core IMS servers, network devices and roadside gateways";
+    // Monthly scans April to October 2026; August was missed (S2.4-7.1.2).
+    const Item items[] = {
+        {"vulnerability_scan", "Vulnerability scan April 2026", "2026-04-14", "2026-04-16",
+         kScanner, "VS-2026-04", kScanScope},
+        {"ithc", "CHECK IT Health Check of the Core IMS", "2026-05-12", "2026-05-22",
+         "Bastion CHECK Services Ltd (NCSC CHECK)", "ITHC-2026-01",
+         "External and internal infrastructure, web tier, remote access and a sample of roadside "
+         "gateways, before the first RMD submission (S2.4-7.1.1.1)."},
+        {"vulnerability_scan", "Vulnerability scan May 2026", "2026-05-13", "2026-05-15", kScanner,
+         "VS-2026-05", kScanScope},
+        {"vulnerability_scan", "Vulnerability scan June 2026", "2026-06-15", "2026-06-17", kScanner,
+         "VS-2026-06", kScanScope},
+        {"incident_log", "Security Incident log, April to June 2026", "2026-07-03", "2026-07-03",
+         "Priya Shah", "SIL-2026-Q1",
+         "Security incidents of the first contract quarter (S2.4-10.1)."},
+        {"vulnerability_scan", "Vulnerability scan July 2026", "2026-07-14", "2026-07-16", kScanner,
+         "VS-2026-07", kScanScope},
+        {"vulnerability_scan", "Vulnerability scan September 2026", "2026-09-15", "2026-09-18",
+         kScanner, "VS-2026-09", kScanScope},
+        {"incident_log", "Security Incident log, July to September 2026", "2026-10-02",
+         "2026-10-05", "Priya Shah", "SIL-2026-Q2",
+         "Security incidents of the second contract quarter (S2.4-10.1)."},
+        {"vulnerability_scan", "Vulnerability scan October 2026", "2026-10-13", "2026-10-15",
+         kScanner, "VS-2026-10", kScanScope},
+    };
+    for (const Item& item : items) {
+      if (!Happened(item.performed_on)) {
+        continue;
+      }
+      Json fields{{"kind", item.kind},
+                  {"title", item.title},
+                  {"performed_on", item.performed_on},
+                  {"performed_by", item.performed_by},
+                  {"reference", item.reference},
+                  {"scope", item.scope}};
+      if (Happened(item.provided)) {
+        fields["provided_to_customer_date"] = item.provided;
+      }
+      ACC_RETURN_IF_ERROR(Add(secman_, "deliverables", fields).status());
+    }
+    return Status::Ok();
+  }
+
+  App& app_;
+  auth::Principal secman_;
+  auth::Principal reviewer_;
+};
+
+// The demo user `username` as a principal (the accounts were just created).
+Result<auth::Principal> DemoPrincipal(App& app, std::string_view username) {
+  ACC_ASSIGN_OR_RETURN(const auth::User user, app.accounts->FindByUsername(username));
+  return auth::Principal{user.id, user.username, user.role, user.supplier_id};
+}
+
 }  // namespace
 
 Status LoadDemo(App& app, std::string_view password) {
@@ -1344,7 +1625,15 @@ Status LoadDemo(App& app, std::string_view password) {
     return Err(ErrorCode::kInternal, "the register service is not available");
   }
   DemoRegisters demo_registers(*app.register_service, op, std::move(party_ids));
-  return demo_registers.Load();
+  ACC_RETURN_IF_ERROR(demo_registers.Load());
+
+  if (app.reports == nullptr) {
+    return Err(ErrorCode::kInternal, "the reports service is not available");
+  }
+  ACC_ASSIGN_OR_RETURN(auth::Principal secman, DemoPrincipal(app, "secman"));
+  ACC_ASSIGN_OR_RETURN(auth::Principal reviewer, DemoPrincipal(app, "reviewer"));
+  DemoClockRecords clock_records(app, std::move(secman), std::move(reviewer));
+  return clock_records.Load();
 }
 
 namespace internal {

@@ -204,6 +204,7 @@ JsonType JsonTypeFor(FieldType t) {
     case FieldType::kDate:
     case FieldType::kEnum:
     case FieldType::kEmail:
+    case FieldType::kInstant:
       return JsonType::kNullableString;
   }
   return JsonType::kNullableString;
@@ -288,6 +289,7 @@ json DefJson(const auth::Principal& who, const RegisterDef& def) {
           {"write_action", std::string(auth::ActionName(def.write_action))},
           {"may_write", MayWrite(who, def)},
           {"generic_create", def.generic_create},
+          {"append_only", def.append_only},
           {"fields", std::move(fields)},
           {"derived", std::move(derived)}};
 }

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <regex>
 #include <set>
 
 #include "http/internal.h"
@@ -56,6 +57,7 @@ const Area& AreaOf(std::string_view name) {
     return kAreas[2];
   }
   if (Has(name, "accredit") || Has(name, "required_change") || Has(name, "rcr") ||
+      Has(name, "notifiable") || Has(name, "deliverable") || Has(name, "waiver") ||
       Has(name, "reference") || Has(name, "role") || Has(name, "retention") || Has(name, "pdps") ||
       Has(name, "personal") || Has(name, "processing")) {
     return kAreas[3];
@@ -124,14 +126,16 @@ std::string ScalarText(const json& v) {
 
 std::string BadgeFor(std::string_view lowered) {
   // Whole-word prefixes of derived values: RAG, risk levels, certificate and support states.
-  static constexpr std::string_view kRed[] = {"red",       "expired", "above",    "overdue",
-                                              "not met",   "outside", "rejected", "missing",
-                                              "very high", "high",    "critical", "unsupported"};
-  static constexpr std::string_view kAmber[] = {"amber",   "expiring", "partly", "due",
-                                                "pending", "extended", "medium", "moderate"};
-  static constexpr std::string_view kGreen[] = {"green",  "valid",    "met",       "ok",
-                                                "within", "accepted", "current",   "mainstream",
-                                                "low",    "very low", "supported", "inside"};
+  static constexpr std::string_view kRed[] = {
+      "red",      "expired",     "above",     "overdue",      "not met",
+      "outside",  "rejected",    "missing",   "very high",    "high",
+      "critical", "unsupported", "withdrawn", "not_approved", "terminated"};
+  static constexpr std::string_view kAmber[] = {"amber",  "expiring", "partly",
+                                                "due",    "pending",  "extended",
+                                                "medium", "moderate", "awaiting"};
+  static constexpr std::string_view kGreen[] = {
+      "green",      "valid", "met",      "ok",        "within", "accepted", "current",
+      "mainstream", "low",   "very low", "supported", "inside", "approved"};
   for (auto w : kRed) {
     if (lowered.rfind(w, 0) == 0) {
       return "red";
@@ -198,6 +202,11 @@ Cell FieldCell(const FieldDef& f, const json& record, const Labels& labels) {
     if (RegisterService::Find(f.ref) != nullptr) {
       c.href = "/r/" + f.ref + "/" + std::to_string(id);
     }
+    return c;
+  }
+  if (f.type == FieldType::kInstant && v.is_string()) {  // stored UTC, shown in London time
+    auto t = ParseInstant(v.get<std::string>(), f.name);
+    c.text = t ? FormatHumanLondon(*t) : v.get<std::string>();
     return c;
   }
   c.text = ScalarText(v);
@@ -268,6 +277,7 @@ Data BaseData(const Authn& who, const RegisterDef& def) {
   d.set("crumb", Breadcrumb(def));
   d.set("csrf_token", who.csrf_token);
   d.set("can_write", MayWrite(who.principal, def));
+  d.set("can_edit", MayWrite(who.principal, def) && !def.append_only);
   d.set("can_import", MayWrite(who.principal, def) && def.generic_create);
   d.set("can_create",
         MayWrite(who.principal, def) && (def.generic_create || def.name == "evidence"));
@@ -452,12 +462,44 @@ void ListPage(Context& ctx, const Authn& who, const httplib::Request& req, httpl
 
 // ---- forms -------------------------------------------------------------------------------------
 
+// A stored instant as the value of an <input type="datetime-local">: Europe/London wall-clock
+// time "YYYY-MM-DDTHH:MM", with seconds and milliseconds only when set. A time in the autumn
+// fold that would read back as the other instant keeps its offset instead (a text input).
+std::string InstantFormValue(const std::string& stored) {
+  auto t = ParseInstant(stored);
+  if (!t) {
+    return stored;
+  }
+  const std::string london = FormatInstantLondon(*t);  // "2026-04-08T23:59:59.999+01:00"
+  std::string local = london.substr(0, 23);
+  if (local.substr(19) == ".000") {
+    local.resize(19);
+    if (local.substr(16) == ":00") {
+      local.resize(16);
+    }
+  }
+  auto back = ParseInstant(local);
+  if (!back || *back != *t) {
+    return london;
+  }
+  return local;
+}
+
+// Is `value` a valid datetime-local value (YYYY-MM-DDTHH:MM[:SS[.mmm]]) or empty?
+bool IsLocalDateTime(const std::string& value) {
+  static const std::regex kRe(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?)");
+  return value.empty() || std::regex_match(value, kRe);
+}
+
 std::string FormValue(const FieldDef& f, const json& v) {
   if (v.is_null()) {
     return "";
   }
   if (f.type == FieldType::kBool) {
     return v.is_boolean() && v.get<bool>() ? "true" : "";
+  }
+  if (f.type == FieldType::kInstant && v.is_string()) {
+    return InstantFormValue(v.get<std::string>());
   }
   return ScalarText(v);
 }
@@ -490,6 +532,13 @@ void FormPage(Context& ctx, const Authn& who, httplib::Response& res, const Regi
     if (f.type == FieldType::kDate) {
       hint += std::string(hint.empty() ? "" : " ") + "YYYY-MM-DD.";
     }
+    const bool is_local_time = f.type == FieldType::kInstant && IsLocalDateTime(value);
+    if (f.type == FieldType::kInstant) {
+      hint += std::string(hint.empty() ? "" : " ") +
+              (is_local_time ? "London time."
+                             : "An ISO 8601 time with offset (2026-11-03T10:00:00Z), or London "
+                               "time (2026-11-03 10:00).");
+    }
     SetOpt(x, "hint", hint);
     std::string err;
     if (error != nullptr && error->field == f.name) {
@@ -516,7 +565,15 @@ void FormPage(Context& ctx, const Authn& who, httplib::Response& res, const Regi
     x.set("input_type", f.type == FieldType::kDate      ? "date"
                         : f.type == FieldType::kInteger ? "number"
                         : f.type == FieldType::kEmail   ? "email"
+                        : is_local_time                 ? "datetime-local"
                                                         : "text");
+    // datetime-local steps in minutes unless told otherwise; a value with seconds or
+    // milliseconds would otherwise fail the browser's own validation.
+    std::string step;
+    if (is_local_time && value.size() > 16) {
+      step = value.size() > 19 ? "0.001" : "1";
+    }
+    SetOpt(x, "step", step);
     SetOpt(x, "min", f.min ? std::to_string(*f.min) : "");
     SetOpt(x, "max", f.max ? std::to_string(*f.max) : "");
     SetOpt(x, "maxlength",
@@ -833,6 +890,10 @@ std::optional<json> RecordForWrite(Context& ctx, const Authn& who, httplib::Resp
     RenderError(ctx, &who, res, s.error());
     return std::nullopt;
   }
+  if (Status s = ref.def->CheckMutable(); !s.ok()) {  // append-only: no edit or delete form
+    RenderError(ctx, &who, res, s.error());
+    return std::nullopt;
+  }
   auto record = ctx.Svc().register_service.Get(who.principal, *ref.def, ref.id);
   if (!record) {
     RenderError(ctx, &who, res, record.error());
@@ -1052,6 +1113,10 @@ void RegisterRegisterUi(httplib::Server& svr, Context& ctx) {
                  who.principal, *def, ref->id, RecordFromForm(*def, req, FormMode::kEdit));
              if (!updated) {
                if (DeniedPage(ctx, who, res, updated.error())) {
+                 return;
+               }
+               if (def->append_only && updated.error().field.empty()) {  // never editable
+                 RenderError(ctx, &who, res, updated.error());
                  return;
                }
                FormPage(ctx, who, res, *def,

@@ -111,6 +111,18 @@ std::optional<Date> DateOf(const Json& record, std::string_view field) {
   return *d;
 }
 
+std::optional<Instant> InstantOf(const Json& record, std::string_view field) {
+  const std::string s = Str(record, field);
+  if (s.empty()) {
+    return std::nullopt;
+  }
+  auto t = ParseInstant(s, field);
+  if (!t) {
+    return std::nullopt;
+  }
+  return *t;
+}
+
 bool Bool(const Json& record, std::string_view field) {
   auto it = record.find(field);
   return it != record.end() && it->is_boolean() && it->get<bool>();

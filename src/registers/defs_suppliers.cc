@@ -154,12 +154,25 @@ RegisterDef Certifications() {
        .label = "Provided to the Customer",
        .type = FT::kDate,
        .help = "S2.4-6.2: date a copy was provided to the Customer."},
+      {.name = "withdrawn_date",
+       .label = "Withdrawn",
+       .type = FT::kDate,
+       .help = "The certificate was withdrawn or suspended before its expiry (S2.4-6.7).",
+       .filterable = true},
+      {.name = "lapse_notified_date",
+       .label = "Lapse notified",
+       .type = FT::kDate,
+       .help = "S2.4-6.7: date the Customer was told that the party no longer complies."},
   };
   d.validators.push_back([](const Json& r, ReadContext&) -> Status {
     const auto issue = DateOf(r, "issue_date");
     const auto expiry = DateOf(r, "expiry_date");
     if (issue && expiry && *expiry <= *issue) {
       return Invalid("expiry_date", "must be after issue_date");
+    }
+    const auto withdrawn = DateOf(r, "withdrawn_date");
+    if (issue && withdrawn && *withdrawn < *issue) {
+      return Invalid("withdrawn_date", "must not be before issue_date");
     }
     return Status::Ok();
   });
@@ -168,11 +181,15 @@ RegisterDef Certifications() {
       .label = "Status",
       .in_list = true,
       .compute = [](const Json& r, ReadContext& ctx) -> Json {
+        const auto today = std::chrono::sys_days(ctx.Today());
+        const auto withdrawn = DateOf(r, "withdrawn_date");
+        if (withdrawn && std::chrono::sys_days(*withdrawn) <= today) {
+          return "withdrawn";
+        }
         const auto expiry = DateOf(r, "expiry_date");
         if (!expiry) {
           return "unknown";
         }
-        const auto today = std::chrono::sys_days(ctx.Today());
         const auto end = std::chrono::sys_days(*expiry);
         if (today > end) {
           return "expired";
@@ -182,8 +199,8 @@ RegisterDef Certifications() {
         }
         return "valid";
       },
-      .help = "expired after expiry_date; expiring within 60 days of it; valid otherwise; "
-              "unknown without an expiry date."});
+      .help = "withdrawn from withdrawn_date on; expired after expiry_date; expiring within 60 "
+              "days of it; valid otherwise; unknown without an expiry date."});
   return d;
 }
 

@@ -17,6 +17,9 @@ std::vector<RegisterDef> SupplierDefs();   // suppliers, certifications, flowdow
 std::vector<RegisterDef> TechnicalDefs();  // sites, assets, products, information assets, ...
 std::vector<RegisterDef> RiskDefs();       // risk appetite and levels, risks, controls, RCR, ...
 std::vector<RegisterDef> ReferenceDefs();  // references, key roles, device types, retention
+// Issue 4: accreditation events, notifiable events, deliverables, obligation waivers
+// (defs_clocks.cc); listed after the Accreditation Plan.
+std::vector<RegisterDef> ClockDefs();
 RegisterDef EvidenceDef();
 
 // Migrations 310-399 for the tables of every definition above.
@@ -29,6 +32,7 @@ Error Invalid(std::string field, std::string message);
 std::string Str(const Json& record, std::string_view field);
 std::optional<std::int64_t> Int(const Json& record, std::string_view field);
 std::optional<Date> DateOf(const Json& record, std::string_view field);
+std::optional<Instant> InstantOf(const Json& record, std::string_view field);
 bool Bool(const Json& record, std::string_view field);
 
 // Format checks shared by definitions and the link code.

@@ -47,6 +47,9 @@ enum class FieldType {
   kRef,       // id of a record in register `ref` (stored as INTEGER, checked to exist)
   kTags,      // list of strings (JSON array; CSV/form: ';'-separated), e.g. hostnames, IPs
   kEmail,
+  kInstant,  // an instant in time: input ISO 8601 with offset or Z, or Europe/London wall-clock
+             // without offset (core ParseInstant); stored and output as canonical UTC text
+             // "2026-11-03T10:00:00.000Z" (FormatInstantUtc), so text order is time order
 };
 std::string_view FieldTypeName(FieldType t);  // "text", "long_text", ...
 
@@ -107,11 +110,18 @@ struct RegisterDef {
   // False for registers whose records are not created through Create/ImportCsv (evidence:
   // CreateEvidence uploads the file).
   bool generic_create = true;
+  // A dated record (e.g. the accreditation workflow's events): records are only ever added.
+  // Update, Delete and CSV rows with an id are refused (kFailedPrecondition, see CheckMutable).
+  bool append_only = false;
 
   const FieldDef* Field(std::string_view field_name) const;
   const DerivedDef* Derived(std::string_view derived_name) const;
 
   const std::string& Table() const { return table.empty() ? name : table; }
+
+  // Ok, or for an append_only register the kFailedPrecondition refusal of any change or
+  // deletion ("accreditation_events are a dated record and cannot be changed or deleted; ...").
+  Status CheckMutable() const;
 };
 
 // Looks up a catalogue entry: (catalogue, id) -> exists. Catalogue names are the part after

@@ -66,8 +66,15 @@ std::string RegistersMarkdown() {
         "header is line 1) and the column, e.g. `line 7: inherent_likelihood: must be an integer "
         "between 1 and 5`.\n"
      << "* **Values**: `bool` accepts true/false, yes/no, 1/0 (empty = false); `date` is "
-        "YYYY-MM-DD; `tags` are `;`-separated in CSV and forms (a JSON array in the API); `ref` "
+        "YYYY-MM-DD; `instant` is an ISO 8601 time with `Z` or an offset "
+        "(`2026-11-03T10:00:00Z`, `2026-11-03T10:00+00:00`) or a Europe/London wall-clock time "
+        "without one (`2026-11-03 10:00`, `2026-11-03T10:00`; see docs/CLOCKS.md), stored, "
+        "exported and returned as UTC `2026-11-03T10:00:00.000Z` (web forms show and take London "
+        "time); `tags` are `;`-separated in CSV and forms (a JSON array in the API); `ref` "
         "is the id of a record in the named register; empty cells leave the field unset.\n"
+     << "* **Append-only** registers keep a dated record: records are added, never changed or "
+        "deleted (update, delete and CSV rows with an `id` are refused with "
+        "`failed_precondition`).\n"
      << "* **Export** writes `id`, every field, then the derived values. Text cells starting "
         "with `=`, `+`, `-` or `@` get a leading `'` so spreadsheets do not run them as "
         "formulas; import removes it again.\n"
@@ -98,6 +105,9 @@ std::string RegistersMarkdown() {
     if (!d.scope_field.empty()) {
       md << "; a subcontractor sees and writes only records whose `" << d.scope_field
          << "` is its own party";
+    }
+    if (d.append_only) {
+      md << ". **Append-only**: records cannot be changed or deleted";
     }
     md << ".\n\n| field | type | required | choices / notes |\n| --- | --- | --- | --- |\n";
     for (const auto& f : d.fields) {

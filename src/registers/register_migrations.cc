@@ -1,7 +1,8 @@
 // Hand-written migrations (versions 310-399) for the tables of the generic registers. One table
 // per register, named after it; columns follow docs/REGISTERS.md: text as TEXT NOT NULL DEFAULT
 // '', integers and references as INTEGER (NULL when unset), booleans as INTEGER 0/1, dates
-// (YYYY-MM-DD) and choices as TEXT (NULL when unset), tags as JSON array text. A test checks
+// (YYYY-MM-DD), instants (UTC "2026-11-03T10:00:00.000Z") and choices as TEXT (NULL when
+// unset), tags as JSON array text. A test checks
 // that every field of every definition has its column. Never edit a released migration: append.
 
 #include "registers/internal.h"
@@ -164,6 +165,35 @@ std::vector<store::Migration> DefMigrations() {
        " created_at TEXT NOT NULL,"
        " UNIQUE (from_register, from_id, relation, to_register, to_key));"
        "CREATE INDEX links_by_to ON links (to_register, to_key);"},
+      // Issue 4: the registers the obligation engine (src/clocks) reads by plain SQL.
+      {333, "registers: accreditation workflow events",
+       Table("accreditation_events",
+             "kind TEXT, \"at\" TEXT, rmd_version INTEGER, reasons TEXT NOT NULL DEFAULT '', "
+             "reference TEXT NOT NULL DEFAULT '', notes TEXT NOT NULL DEFAULT '',") +
+           "CREATE INDEX accreditation_events_by_at ON accreditation_events (\"at\", id);"},
+      {334, "registers: notifiable events",
+       Table("notifiable_events",
+             "kind TEXT, description TEXT NOT NULL DEFAULT '', became_aware_at TEXT, "
+             "customer_notified_at TEXT, notified_to TEXT NOT NULL DEFAULT '', "
+             "notification_reference TEXT NOT NULL DEFAULT '', rcr_provided_at TEXT, "
+             "rcr_approved_at TEXT,") +
+           "CREATE INDEX notifiable_events_by_aware ON notifiable_events (became_aware_at);"},
+      {335, "registers: security deliverables",
+       Table("deliverables",
+             "kind TEXT, title TEXT NOT NULL DEFAULT '', performed_on TEXT, "
+             "provided_to_customer_date TEXT, performed_by TEXT NOT NULL DEFAULT '', "
+             "reference TEXT NOT NULL DEFAULT '', scope TEXT NOT NULL DEFAULT '', "
+             "evidence_id INTEGER REFERENCES evidence(id),") +
+           "CREATE INDEX deliverables_by_kind ON deliverables (kind, performed_on);"},
+      {336, "registers: obligation waivers",
+       Table("obligation_waivers",
+             "obligation_key TEXT NOT NULL DEFAULT '', reason TEXT NOT NULL DEFAULT '', "
+             "agreed_with TEXT NOT NULL DEFAULT '', agreed_date TEXT, "
+             "reference TEXT NOT NULL DEFAULT '',") +
+           "CREATE INDEX obligation_waivers_by_key ON obligation_waivers (obligation_key);"},
+      {337, "registers: certificate withdrawal and lapse notice (S2.4-6.7)",
+       "ALTER TABLE certifications ADD COLUMN withdrawn_date TEXT;"
+       "ALTER TABLE certifications ADD COLUMN lapse_notified_date TEXT;"},
   };
 }
 

@@ -4,6 +4,7 @@
 //   text, long_text, email -> string ("" when unset)      integer, ref -> number or null
 //   bool -> true/false                                     date -> "YYYY-MM-DD" or null
 //   enum -> string or null                                  tags -> array of strings
+//   instant -> "YYYY-MM-DDTHH:MM:SS.mmmZ" (UTC) or null
 // plus "id", "created_at", "updated_at"; output adds the derived values.
 // Identifiers in SQL come only from the definitions (never from input) and are double-quoted
 // (some field names, such as "from", "to" and "references", are SQL keywords).
@@ -210,6 +211,20 @@ Result<Json> Coerce(const FieldDef& f, const Json& v) {
       }
       return Json(FormatDate(*d));
     }
+    case FieldType::kInstant: {
+      if (!v.is_string()) {
+        return Invalid(f.name, "not an instant: must be text such as 2026-11-03T10:00:00Z");
+      }
+      const std::string s = Trim(v.get<std::string>());
+      if (s.empty()) {
+        return Json(nullptr);
+      }
+      auto t = ParseInstant(s, f.name);
+      if (!t) {
+        return Invalid(f.name, "not an instant: " + t.error().message);
+      }
+      return Json(FormatInstantUtc(*t));
+    }
     case FieldType::kEnum: {
       const std::string s = v.is_string() ? Trim(v.get<std::string>()) : std::string("\x01");
       if (s.empty()) {
@@ -315,6 +330,7 @@ Json FromValue(const FieldDef& f, const store::Value& v) {
       return v.Int();
     case FieldType::kDate:
     case FieldType::kEnum:
+    case FieldType::kInstant:
       if (v.IsNull()) {
         return nullptr;
       }
@@ -651,8 +667,20 @@ std::string_view FieldTypeName(FieldType t) {
       return "tags";
     case FieldType::kEmail:
       return "email";
+    case FieldType::kInstant:
+      return "instant";
   }
   return "text";
+}
+
+Status RegisterDef::CheckMutable() const {
+  if (!append_only) {
+    return Status::Ok();
+  }
+  std::string noun = singular;
+  std::replace(noun.begin(), noun.end(), '_', ' ');
+  return Err(ErrorCode::kFailedPrecondition,
+             name + " are a dated record and cannot be changed or deleted; record a new " + noun);
 }
 
 const FieldDef* RegisterDef::Field(std::string_view field_name) const {
@@ -686,7 +714,15 @@ const std::vector<RegisterDef>& RegisterService::Defs() {
     add(internal::SupplierDefs());
     technical.erase(technical.begin());
     add(std::move(technical));
-    add(internal::RiskDefs());
+    // The contract-clock registers (issue 4) follow the RCR and the Accreditation Plan.
+    auto risk = internal::RiskDefs();
+    auto plan = std::find_if(risk.begin(), risk.end(),
+                             [](const RegisterDef& d) { return d.name == "accreditation_plan"; });
+    ACC_CHECK(plan != risk.end(), "the accreditation plan is defined");
+    auto clocks = internal::ClockDefs();
+    risk.insert(plan + 1, std::make_move_iterator(clocks.begin()),
+                std::make_move_iterator(clocks.end()));
+    add(std::move(risk));
     add(internal::ReferenceDefs());
     all.push_back(internal::EvidenceDef());
     return all;
@@ -717,6 +753,7 @@ const std::vector<RegisterService::Relation>& RegisterService::Relations() {
       {"supports", "evidence", "*"},
       {"supports", "evidence", "catalog:*"},
       {"runs_on", "products", "assets"},
+      {"requires", "notifiable_events", "rcr"},
       {"relates_to", "*", "*"},
   };
   return kRelations;
@@ -985,6 +1022,7 @@ Result<Json> RegisterService::Create(const auth::Principal& actor, const Registe
 Result<Json> RegisterService::Update(const auth::Principal& actor, const RegisterDef& def,
                                      std::int64_t id, const Json& patch) {
   ACC_RETURN_IF_ERROR(auth::Authorize(actor, def.write_action));
+  ACC_RETURN_IF_ERROR(def.CheckMutable());
   ACC_ASSIGN_OR_RETURN(Calendar calendar, registers_.LoadCalendar());
   ACC_ASSIGN_OR_RETURN(auto conn, store_.Acquire());
   ACC_ASSIGN_OR_RETURN(auto tx, conn->Begin(store::TxMode::kWrite));
@@ -1000,6 +1038,7 @@ Result<Json> RegisterService::Update(const auth::Principal& actor, const Registe
 Status RegisterService::Delete(const auth::Principal& actor, const RegisterDef& def,
                                std::int64_t id) {
   ACC_RETURN_IF_ERROR(auth::Authorize(actor, def.write_action));
+  ACC_RETURN_IF_ERROR(def.CheckMutable());
   ACC_ASSIGN_OR_RETURN(auto conn, store_.Acquire());
   ACC_ASSIGN_OR_RETURN(auto tx, conn->Begin(store::TxMode::kWrite));
   ACC_ASSIGN_OR_RETURN(auto before, LoadRecord(*conn, def, id));
@@ -1084,6 +1123,9 @@ Result<ImportReport> RegisterService::ImportCsv(const auth::Principal& actor,
     }
     Result<Json> done = Json();
     if (id) {
+      if (Status s = def.CheckMutable(); !s.ok()) {
+        return AtLine(rec.line, Err(s.Code(), s.error().message, "id"));
+      }
       ACC_ASSIGN_OR_RETURN(auto existing, LoadRecord(*conn, def, *id));
       if (!existing) {
         return AtLine(rec.line,

@@ -10,17 +10,22 @@ namespace accredit::auth {
 namespace {
 
 // The expected matrix, written out independently of RoleMay (docs/AUTH.md shows the same table).
+// accreditation.decide is the Customer's alone: not even admin holds it (issue 4).
 const std::map<std::string, std::set<std::string>>& ExpectedMatrix() {
   static const std::map<std::string, std::set<std::string>> kMatrix{
-      {"admin",
-       {"user.read",     "user.create",     "user.update",   "token.create",   "token.revoke_any",
-        "audit.read",    "audit.export",    "audit.verify",  "contract.read",  "contract.update",
-        "calendar.read", "calendar.update", "supplier.read", "supplier.write", "dashboard.read",
-        "register.read", "register.write",  "risk.write",    "document.read",  "document.issue"}},
+      {"admin", {"user.read",           "user.create",      "user.update",
+                 "token.create",        "token.revoke_any", "audit.read",
+                 "audit.export",        "audit.verify",     "contract.read",
+                 "contract.update",     "calendar.read",    "calendar.update",
+                 "supplier.read",       "supplier.write",   "dashboard.read",
+                 "register.read",       "register.write",   "risk.write",
+                 "document.read",       "document.issue",   "accreditation.record",
+                 "accreditation.submit"}},
       {"security_manager",
        {"user.read", "token.create", "audit.read", "audit.export", "audit.verify", "contract.read",
         "calendar.read", "supplier.read", "supplier.write", "dashboard.read", "register.read",
-        "register.write", "risk.write", "document.read", "document.issue"}},
+        "register.write", "risk.write", "document.read", "document.issue", "accreditation.record",
+        "accreditation.submit"}},
       {"engineer",
        {"token.create", "contract.read", "calendar.read", "supplier.read", "dashboard.read",
         "register.read", "register.write", "document.read"}},
@@ -31,7 +36,8 @@ const std::map<std::string, std::set<std::string>>& ExpectedMatrix() {
         "dashboard.read"}},
       {"customer_reviewer",
        {"token.create", "audit.read", "contract.read", "calendar.read", "supplier.read",
-        "dashboard.read", "register.read", "document.read"}},
+        "dashboard.read", "register.read", "document.read", "accreditation.record",
+        "accreditation.decide"}},
       {"auditor",
        {"user.read", "token.create", "audit.read", "audit.export", "audit.verify", "contract.read",
         "calendar.read", "supplier.read", "dashboard.read", "register.read", "document.read"}},
@@ -78,7 +84,7 @@ TEST(AuthorizeTest, RoleActionMatrix) {
       ++pairs;
     }
   }
-  EXPECT_EQ(pairs, 7 * 20);
+  EXPECT_EQ(pairs, 7 * 23);
 }
 
 TEST(AuthorizeTest, ExpectedTableNamesOnlyRealActions) {
@@ -116,6 +122,17 @@ TEST(AuthorizeTest, CliOperatorIsAdmin) {
   EXPECT_EQ(p.username, "cli:root");
   EXPECT_EQ(p.role, Role::kAdmin);
   EXPECT_TRUE(Authorize(p, Action::kUserCreate).ok());
+}
+
+TEST(AuthorizeTest, OnlyTheCustomerDecidesAccreditation) {
+  for (Role role : kAllRoles) {
+    EXPECT_EQ(RoleMay(role, Action::kAccreditationDecide), role == Role::kCustomerReviewer)
+        << RoleName(role);
+  }
+  const Status admin = Authorize(CliOperator("root"), Action::kAccreditationDecide);
+  EXPECT_EQ(admin.Code(), ErrorCode::kPermissionDenied);
+  EXPECT_EQ(admin.error().message, "role admin may not accreditation.decide");
+  EXPECT_FALSE(RoleMay(Role::kCustomerReviewer, Action::kAccreditationSubmit));
 }
 
 TEST(AuthorizeTest, RoleNamesRoundTrip) {

@@ -62,6 +62,15 @@ class RegisterServiceTest : public ::testing::Test {
     }
     auto applied = store_->Migrate(all);
     ASSERT_TRUE(applied.ok()) << applied.status().ToString();
+    // The reports module's table of issued RMD versions (accreditation submissions name one).
+    auto conn = store_->Acquire();
+    ASSERT_TRUE(conn.ok());
+    ASSERT_TRUE(
+        (*conn)
+            ->ExecuteScript("CREATE TABLE rmd_versions (version INTEGER PRIMARY KEY, "
+                            "issued_at TEXT NOT NULL);"
+                            "INSERT INTO rmd_versions VALUES (1, '2026-03-01T10:00:00.000Z');")
+            .ok());
     audit_ = std::make_unique<audit::AuditLog>(clock_);
     registers_ = std::make_unique<Registers>(*store_, *audit_, clock_);
     RegisterService::Options o;
