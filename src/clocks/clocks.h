@@ -255,7 +255,8 @@ struct Options {
   int lookahead_days = 62;        // periodic obligations generated this far past the evaluation day
 };
 
-// Runs every rule (or only `rules`) over `inputs`. Raw obligations: states not set.
+// Runs every rule over `inputs`. Raw obligations ordered by due instant (ties in rule-table and
+// output order: deterministic); states not set.
 std::vector<Obligation> Generate(const Inputs& inputs, const Calendar& cal, Date through);
 // Sets state and waiver of each obligation at `now`; drops obligations not yet visible at `now`
 // (visible_from > now) and forgets met_at values after `now`.

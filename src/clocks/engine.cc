@@ -242,7 +242,9 @@ void ApplyStates(std::vector<Obligation>& obligations, const Inputs& inputs, con
     o.waiver_id.reset();
     if (!inputs.waivers.empty()) {
       auto it = inputs.waivers.find(o.key);
-      if (it != inputs.waivers.end()) {
+      // A waiver agreed after the evaluation day is not yet known then.
+      if (it != inputs.waivers.end() &&
+          (!it->second.agreed_date || *it->second.agreed_date <= LondonDate(now))) {
         o.waiver_id = it->second.id;
       }
     }
@@ -267,7 +269,9 @@ Gate EvaluateGate(const std::vector<Obligation>& evaluated) {
     // (S2.4-5.15.1) bars it once overdue.
     const bool barring = o.precondition ? IsOpen(o.state) : o.state == State::kOverdue;
     if ((o.consequence & kProcessingBar) != 0 && barring) {
-      gate.reasons.push_back(GateReason{o.clause, o.Text(), o.subject, o.key});
+      // The bar of an unimplemented RCR change is its own sub-clause (5.15.1).
+      const std::string clause = o.clause == "S2.4-5.15" ? "S2.4-5.15.1" : o.clause;
+      gate.reasons.push_back(GateReason{clause, o.Text(), o.subject, o.key});
     }
   }
   std::sort(gate.reasons.begin(), gate.reasons.end(), [](const GateReason& a, const GateReason& b) {
@@ -277,13 +281,56 @@ Gate EvaluateGate(const std::vector<Obligation>& evaluated) {
   return gate;
 }
 
-std::vector<Obligation> Generate(const Inputs& inputs, const Calendar& cal, Date through) {
+namespace {
+
+// Every obligation of `parts` in one vector ordered by due instant; ties keep the part order
+// (the rule table's) and each part's order, so the result is deterministic. Sorts compact
+// (due, part, index) keys, then copies (or moves) each obligation once into place: sorting the
+// large obligations themselves, or permuting them afterwards, was dominated by cache misses at
+// 1M obligations.
+template <typename Parts>
+std::vector<Obligation> CollectByDueImpl(Parts&& parts, bool move) {
+  struct Key {
+    std::int64_t due;
+    std::uint32_t part;
+    std::uint32_t index;
+  };
+
+  std::vector<Key> keys;
+  std::size_t total = 0;
+  for (const auto& part : parts) {
+    total += part.size();
+  }
+  keys.reserve(total);
+  for (std::uint32_t p = 0; p < parts.size(); ++p) {
+    for (std::uint32_t i = 0; i < parts[p].size(); ++i) {
+      keys.push_back(Key{parts[p][i].due.time_since_epoch().count(), p, i});
+    }
+  }
+  std::sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
+    return std::tie(a.due, a.part, a.index) < std::tie(b.due, b.part, b.index);
+  });
   std::vector<Obligation> out;
-  const RuleContext ctx{inputs, cal, through};
-  for (const Rule& rule : Rules()) {
-    rule.generate(ctx, out);
+  out.reserve(total);
+  for (const Key& k : keys) {
+    if (move) {
+      out.push_back(std::move(parts[k.part][k.index]));
+    } else {
+      out.push_back(parts[k.part][k.index]);
+    }
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<Obligation> Generate(const Inputs& inputs, const Calendar& cal, Date through) {
+  std::vector<std::vector<Obligation>> parts(Rules().size());
+  const RuleContext ctx{inputs, cal, through};
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    Rules()[i].generate(ctx, parts[i]);
+  }
+  return CollectByDueImpl(parts, /*move=*/true);
 }
 
 // ---- engine ----------------------------------------------------------------------------------
@@ -304,13 +351,6 @@ std::string ChangeTriggerSql(const std::string& table) {
 // Issued RMD versions are append-only and their table (reports, migration 700) is created after
 // this module's migrations run, so it has no trigger: its row count is its change counter.
 constexpr std::string_view kAppendOnlyTable = "rmd_versions";
-
-bool SortByDue(const Obligation& a, const Obligation& b) {
-  if (a.due != b.due) {
-    return a.due < b.due;
-  }
-  return a.key < b.key;
-}
 
 }  // namespace
 
@@ -377,7 +417,9 @@ Status Engine::Refresh(Instant now) {
       rerun = rerun || changed.count(table) != 0;
     }
     if (rerun) {
+      const std::size_t previous = rule_out_[i].size();
       rule_out_[i].clear();
+      rule_out_[i].reserve(previous + previous / 8);
       rules[i].generate(RuleContext{inputs_, *calendar_, through}, rule_out_[i]);
       ++stats_.rule_runs;
       any = true;
@@ -402,11 +444,6 @@ Result<std::shared_ptr<const Snapshot>> Engine::At(Instant now) {
   auto snap = std::make_shared<Snapshot>();
   snap->now = now;
   snap->generation = generation_;
-  std::size_t total = 0;
-  for (const auto& out : rule_out_) {
-    total += out.size();
-  }
-  snap->obligations.reserve(total);
   // The next instant at which a state can change: the next London midnight (the due-soon window
   // moves by day), a due instant passing, an obligation becoming visible, a recorded met_at.
   Instant valid_until = LondonStartOfDay(internal::AddDays(LondonDate(now), 1));
@@ -422,11 +459,10 @@ Result<std::shared_ptr<const Snapshot>> Engine::At(Instant now) {
         valid_until = std::min(valid_until, o.due + chr::milliseconds(1));
       }
     }
-    snap->obligations.insert(snap->obligations.end(), out.begin(), out.end());
   }
   snap->valid_until = valid_until;
+  snap->obligations = CollectByDueImpl(rule_out_, /*move=*/false);
   ApplyStates(snap->obligations, inputs_, *calendar_, now, options_);
-  std::sort(snap->obligations.begin(), snap->obligations.end(), SortByDue);
   snap->gate = EvaluateGate(snap->obligations);
   last_ = snap;
   return std::shared_ptr<const Snapshot>(std::move(snap));

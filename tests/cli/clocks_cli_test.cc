@@ -79,11 +79,11 @@ TEST_F(ClocksCliTest, ANotifiableEventFromJsonBecomesAnObligationEvaluatedAtAnyI
   Json overdue = Obligations({"--at", "2026-11-06 09:00", "--overdue", "--clause", "5.13"});
   ASSERT_EQ(overdue.size(), 1U);
   EXPECT_EQ(overdue[0]["state"], "overdue");
-  // --due-within 10wd counts open obligations only.
-  EXPECT_EQ(Obligations({"--at", "2026-11-04T12:00:00Z", "--clause", "5.13", "--due-within", "1wd"})
+  // --due-within N wd: open and due by the end of the Nth Working Day after Wed 4 Nov.
+  EXPECT_EQ(Obligations({"--at", "2026-11-04T12:00:00Z", "--clause", "5.13", "--due-within", "0wd"})
                 .size(),
             0U);
-  EXPECT_EQ(Obligations({"--at", "2026-11-04T12:00:00Z", "--clause", "5.13", "--due-within", "2wd"})
+  EXPECT_EQ(Obligations({"--at", "2026-11-04T12:00:00Z", "--clause", "5.13", "--due-within", "1wd"})
                 .size(),
             1U);
 
@@ -127,7 +127,8 @@ TEST_F(ClocksCliTest, GateSaysNoWithEveryReasonUntilApprovedAndExitsFive) {
       WriteFile("rcr.json", R"({"ref": "RCR-9", "change": "Patch the outstation firmware",
                       "status": "agreed", "date_agreed": "2026-09-01",
                       "implementation_due_date": "2026-10-30"})");
-  ASSERT_EQ(Run({"rcr", "add", "--from-json", rcr}).code, 0);
+  const CliRun added = Run({"required_change", "add", "--from-json", rcr});
+  ASSERT_EQ(added.code, 0) << added.err;
   const CliRun text = Run({"gate", "--at", "2026-11-30T12:00:00Z"});
   EXPECT_EQ(text.code, 5);
   EXPECT_NE(text.out.find("No: the Core IMS may not process Customer Data"), std::string::npos);
@@ -136,7 +137,7 @@ TEST_F(ClocksCliTest, GateSaysNoWithEveryReasonUntilApprovedAndExitsFive) {
   // Before its agreed date passed, the RCR entry did not bar processing.
   const Json before = Json::parse(Run({"gate", "--at", "2026-10-30T12:00:00Z", "--json"}).out);
   for (const Json& r : before["reasons"]) {
-    EXPECT_NE(r["clause"], "S2.4-5.15") << before.dump(2);
+    EXPECT_NE(r["clause"], "S2.4-5.15.1") << before.dump(2);
   }
 }
 

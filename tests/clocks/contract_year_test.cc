@@ -418,7 +418,7 @@ TEST(ContractYear, OneYearReplayedAgainstAHandWrittenTable) {
   const Gate end_gate = EvaluateGate(end);
   EXPECT_FALSE(end_gate.may_process);
   ASSERT_EQ(end_gate.reasons.size(), 1u);
-  EXPECT_EQ(end_gate.reasons[0].clause, "S2.4-5.15");
+  EXPECT_EQ(end_gate.reasons[0].clause, "S2.4-5.15.1");
   EXPECT_EQ(end_gate.reasons[0].obligation_key, "S2.4-5.15/rcr/" + N(r2));
   EXPECT_EQ(end_gate.reasons[0].text,
             "Implement Required Changes Register entry RCR-2 (Change RCR-2) by its agreed date 12 "

@@ -88,7 +88,7 @@ TEST(Rule5_15, AnOverdueChangeBarsProcessingUntilItIsImplemented) {
   const Gate gate = EvaluateGate(obs);
   EXPECT_FALSE(gate.may_process);
   ASSERT_EQ(gate.reasons.size(), 1u);
-  EXPECT_EQ(gate.reasons[0].clause, "S2.4-5.15");
+  EXPECT_EQ(gate.reasons[0].clause, "S2.4-5.15.1");
   EXPECT_EQ(gate.reasons[0].obligation_key, RcrKey(id));
   EXPECT_EQ(gate.reasons[0].subject.Ref(), "rcr/" + std::to_string(id));
 
