@@ -231,6 +231,7 @@ void Server::Impl::Install() {
   internal::RegisterRegisterApi(*svr, ctx);
   internal::RegisterDocumentsApi(*svr, ctx);
   internal::RegisterClocksApi(*svr, ctx);
+  internal::RegisterClocksUi(*svr, ctx);
   internal::RegisterUi(*svr, ctx);
   internal::RegisterRegisterUi(*svr, ctx);
   internal::RegisterDocumentsUi(*svr, ctx);

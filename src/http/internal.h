@@ -223,6 +223,16 @@ void RegisterDocumentsApi(httplib::Server& svr, Context& ctx);
 void RegisterClocksApi(httplib::Server& svr, Context& ctx);
 // state, overdue, open, customer, due_within, clause from the query (shared by API and pages).
 Result<clocks::Filter> ObligationFilterFromQuery(const httplib::Request& req);
+// Obligations and the processing gate are contract-wide: every role with dashboard.read may
+// read them except the subcontractor, whose view is scoped to its own supplier (S2.4-A1-5.2).
+// kPermissionDenied otherwise. Used by the API, the pages and the dashboard (clocks_ui.cc).
+Status AuthorizeObligations(const auth::Principal& who);
+// The obligations part of the dashboard (gate, counts, overdue and due-soon lists, per-clause
+// table, timeline, the customer reviewer's "Awaiting your decision") added to `d`; nothing but
+// `obligations_hidden` for a role that may not read obligations.
+void AddDashboardObligations(Context& ctx, const Authn& who, Data& d);
+// The obligations page: /obligations (filters, evaluation at any instant, paginated table).
+void RegisterClocksUi(httplib::Server& svr, Context& ctx);
 void RegisterDocumentsUi(httplib::Server& svr, Context& ctx);
 
 // A generated file ready to send.

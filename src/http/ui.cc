@@ -16,6 +16,7 @@ struct NavItem {
 };
 
 constexpr NavItem kNav[] = {{"/", "Dashboard", auth::Action::kDashboardRead},
+                            {"/obligations", "Obligations", auth::Action::kDashboardRead},
                             {"/contract", "Contract", auth::Action::kContractRead},
                             {"/suppliers", "Suppliers", auth::Action::kSupplierRead},
                             {"/registers", "Registers", std::nullopt},  // any readable register
@@ -55,6 +56,10 @@ void RenderInLayout(Context& ctx, const Authn* who, httplib::Response& res,
     Data nav{Data::type::list};
     for (const auto& item : kNav) {
       if (item.needs && !auth::RoleMay(who->principal.role, *item.needs)) {
+        continue;
+      }
+      if (std::string_view(item.href) == "/obligations" &&
+          !AuthorizeObligations(who->principal).ok()) {
         continue;
       }
       if (std::string_view(item.href) == "/registers" &&
@@ -254,6 +259,7 @@ void Dashboard(Context& ctx, const Authn& who, httplib::Response& res) {
       d.set("readiness", r);
     }
   }
+  AddDashboardObligations(ctx, who, d);  // clocks_ui.cc
   RenderInLayout(ctx, &who, res, "Dashboard", "/", "dashboard.html", d);
 }
 
