@@ -11,7 +11,7 @@ cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 ninja -C "$BUILD_DIR"
 
 # Browser-test tooling (npm playwright-core drives Debian's chromium; no browser download).
-if [[ ! -d tests/browser/node_modules/playwright-core ]]; then
+if [[ ! -d tests/browser/node_modules/playwright-core || ! -d tests/browser/node_modules/ical.js ]]; then
   (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 fi
 

@@ -17,6 +17,7 @@
 #include "cli/commands_clocks.h"
 #include "cli/commands_documents.h"
 #include "cli/commands_registers.h"
+#include "cli/commands_reminders.h"
 
 #include <CLI/CLI.hpp>
 
@@ -50,6 +51,9 @@ Result<std::unique_ptr<App>> OpenApp(const Clock& clock, const AppOptions& optio
   for (auto& m : clocks::Engine::Migrations()) {
     migrations.push_back(std::move(m));
   }
+  for (auto& m : reminders::Reminders::Migrations()) {
+    migrations.push_back(std::move(m));
+  }
   ACC_RETURN_IF_ERROR(store->Migrate(migrations));
   ACC_ASSIGN_OR_RETURN(std::shared_ptr<const catalog::Catalog> catalog, catalog::Catalog::Load());
 
@@ -73,10 +77,15 @@ Result<std::unique_ptr<App>> OpenApp(const Clock& clock, const AppOptions& optio
   auto reports = std::make_unique<reports::Reports>(*store, *audit_log, *register_service, *regs,
                                                     *catalog, clock);
   auto engine = std::make_unique<clocks::Engine>(*store, *regs);
-  return std::make_unique<App>(App{clock, std::move(store), std::move(key), std::move(audit_log),
-                                   std::move(accounts), std::move(regs),
-                                   std::move(register_service), std::move(catalog),
-                                   std::move(reports), std::move(engine)});
+  reminders::Options reminder_options;
+  reminder_options.smtp_password = options.smtp_password;
+  reminder_options.lock_path = options.db_path + ".reminders.lock";
+  auto reminder_service = std::make_unique<reminders::Reminders>(
+      *store, *audit_log, clock, *regs, *engine, std::move(reminder_options));
+  return std::make_unique<App>(
+      App{clock, std::move(store), std::move(key), std::move(audit_log), std::move(accounts),
+          std::move(regs), std::move(register_service), std::move(catalog), std::move(reports),
+          std::move(engine), std::move(reminder_service)});
 }
 
 namespace internal {
@@ -98,6 +107,12 @@ Result<std::unique_ptr<App>> Open(const Clock& clock, const Args& args) {
   AppOptions options;
   options.db_path = args.db_path;
   options.create_if_missing = false;
+  // Read on the main thread before any other starts (getenv is not thread-safe).
+  const char* smtp_password =
+      std::getenv("ACCREDIT_SMTP_PASSWORD");  // NOLINT(concurrency-mt-unsafe)
+  if (smtp_password != nullptr) {
+    options.smtp_password = smtp_password;
+  }
   return OpenApp(clock, options);
 }
 
@@ -230,6 +245,10 @@ int MainImpl(int argc, char** argv, std::ostream& out, std::ostream& err) {
   key->needs(cert);
   serve->add_option("--access-log", args.access_log,
                     "JSON-lines access log file (default stdout; \"none\" turns it off)");
+  serve
+      ->add_option("--reminder-interval", args.reminder_interval,
+                   "Seconds between reminder passes (default 60; 0 turns the scheduler off)")
+      ->check(CLI::Range(0, 86400));
   commands.emplace_back(serve, without_app(internal::RunServe));
 
   // user
@@ -389,6 +408,7 @@ int MainImpl(int argc, char** argv, std::ostream& out, std::ostream& err) {
   // The documents of issue 3: rmd, matrix, soa (before the register nouns, see above).
   const auto document_args = internal::AddDocumentCommands(app, args, clock, out, commands);
   const auto clock_args = internal::AddClockCommands(app, args, clock, out, commands);
+  const auto reminder_args = internal::AddReminderCommands(app, args, clock, out, commands);
   const auto register_args = internal::AddRegisterCommands(app, args, clock, out, commands);
 
   try {

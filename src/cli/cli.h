@@ -12,6 +12,7 @@
 #include "clocks/clocks.h"
 #include "core/core.h"
 #include "registers/registers.h"
+#include "reminders/reminders.h"
 #include "reports/reports.h"
 #include "store/store.h"
 
@@ -28,13 +29,17 @@ struct App {
   std::unique_ptr<registers::RegisterService> register_service;  // evidence: "<db>.evidence"
   std::shared_ptr<const catalog::Catalog> catalog;  // shared with the register catalogue lookup
   std::unique_ptr<reports::Reports> reports;
-  std::unique_ptr<clocks::Engine> clocks;  // obligations and the processing gate (issue 4)
+  std::unique_ptr<clocks::Engine> clocks;           // obligations and the processing gate (issue 4)
+  std::unique_ptr<reminders::Reminders> reminders;  // e-mail/webhook reminders (issue 4)
 };
 
 struct AppOptions {
   std::string db_path;
   bool create_if_missing = false;
   auth::AccountsOptions accounts;
+  // The SMTP password of the reminders when their settings name no password file (the CLI
+  // passes $ACCREDIT_SMTP_PASSWORD, read at start-up).
+  std::string smtp_password;
 };
 
 // Opens the database (creating it when allowed), applies every module's migrations and loads

@@ -43,6 +43,7 @@ struct Args {
   std::string tls_cert;
   std::string tls_key;
   std::string access_log;
+  int reminder_interval = 60;  // seconds; 0: no reminder scheduler
 
   // audit.
   std::string checkpoint_file;

@@ -1,6 +1,7 @@
 // `accredit serve`: wires the http::Server to the app, handles SIGTERM/SIGINT on a dedicated
-// thread (sigwait), and runs the daily idle-account check (S2.4-A1-5.5) on a small scheduler
-// thread. Threads: main (Server::Run), signals, ready-announcer, idle-account scheduler.
+// thread (sigwait), and runs the daily idle-account check (S2.4-A1-5.5) and the reminder passes
+// (issue 4, point 7) on two small scheduler threads. Threads: main (Server::Run), signals,
+// ready-announcer, idle-account scheduler, reminder scheduler.
 
 #include <pthread.h>
 #include <signal.h>
@@ -72,6 +73,69 @@ class DailyScheduler {
   std::thread thread_;
 };
 
+// Runs a reminder pass at start-up (delivering what a previous process left pending) and then
+// every `interval` until Stop(). Errors are logged and the next pass tries again; log lines
+// carry counts only, never addresses, URLs or secrets.
+class ReminderScheduler {
+ public:
+  ReminderScheduler(reminders::Reminders& reminders, const Clock& clock,
+                    std::chrono::seconds interval)
+      : reminders_(reminders), clock_(clock), interval_(interval) {
+    if (interval_.count() > 0) {
+      thread_ = std::thread([this] { Loop(); });
+    }
+  }
+
+  ~ReminderScheduler() { Stop(); }
+
+  ReminderScheduler(const ReminderScheduler&) = delete;
+  ReminderScheduler& operator=(const ReminderScheduler&) = delete;
+
+  void Stop() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    reminders_.RequestStop();
+    cv_.notify_all();
+    if (thread_.joinable()) {
+      thread_.join();
+    }
+  }
+
+ private:
+  void Pass() {
+    auto report = reminders_.RunOnce(clock_.Now());
+    if (!report) {
+      std::cerr << "accredit: reminder pass failed: " << report.error().message << "\n";
+    } else if (report->queued + report->sent + report->retrying + report->failed > 0) {
+      std::cerr << "accredit: reminders: " << report->queued << " queued, " << report->sent
+                << " sent, " << report->retrying << " to retry, " << report->failed << " failed, "
+                << report->skipped << " skipped\n";
+    }
+  }
+
+  void Loop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!stop_) {
+      lock.unlock();
+      Pass();
+      lock.lock();
+      if (cv_.wait_for(lock, interval_, [this] { return stop_; })) {
+        return;
+      }
+    }
+  }
+
+  reminders::Reminders& reminders_;
+  const Clock& clock_;
+  const std::chrono::seconds interval_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;  // guarded by mu_
+  std::thread thread_;
+};
+
 }  // namespace
 
 Result<int> RunServe(const Args& args, const Clock& clock, std::ostream& out) {
@@ -128,9 +192,12 @@ Result<int> RunServe(const Args& args, const Clock& clock, std::ostream& out) {
     }
   });
   DailyScheduler scheduler(*app->accounts);
+  ReminderScheduler reminder_scheduler(*app->reminders, app->clock,
+                                       std::chrono::seconds(args.reminder_interval));
 
   Status run = server->Run();
   finished.store(true);
+  reminder_scheduler.Stop();
   scheduler.Stop();
   pthread_kill(signal_thread.native_handle(), SIGTERM);
   signal_thread.join();

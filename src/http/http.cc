@@ -211,7 +211,7 @@ void Server::Impl::Install() {
         std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count() / 1000.0;
     nlohmann::json line = {{"ts", FormatInstantUtc(ctx.Svc().clock.Now())},
                            {"method", req.method},
-                           {"path", req.path},
+                           {"path", internal::RedactSecretPath(req.path)},
                            {"status", res.status},
                            {"bytes", res.body.size()},
                            {"duration_ms", ms},
@@ -232,6 +232,7 @@ void Server::Impl::Install() {
   internal::RegisterDocumentsApi(*svr, ctx);
   internal::RegisterClocksApi(*svr, ctx);
   internal::RegisterClocksUi(*svr, ctx);
+  internal::RegisterCalendarFeed(*svr, ctx);
   internal::RegisterUi(*svr, ctx);
   internal::RegisterRegisterUi(*svr, ctx);
   internal::RegisterDocumentsUi(*svr, ctx);

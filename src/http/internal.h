@@ -233,6 +233,11 @@ Status AuthorizeObligations(const auth::Principal& who);
 void AddDashboardObligations(Context& ctx, const Authn& who, Data& d);
 // The obligations page: /obligations (filters, evaluation at any instant, paginated table).
 void RegisterClocksUi(httplib::Server& svr, Context& ctx);
+// The per-user iCalendar feed /calendar/<token>.ics, its page /calendar-feed and
+// /api/v1/me/calendar-feed (calendar_feed.cc).
+void RegisterCalendarFeed(httplib::Server& svr, Context& ctx);
+// The request path as the access log may show it: feed tokens replaced by "<redacted>".
+std::string RedactSecretPath(const std::string& path);
 void RegisterDocumentsUi(httplib::Server& svr, Context& ctx);
 
 // A generated file ready to send.
