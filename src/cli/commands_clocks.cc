@@ -37,10 +37,11 @@ Result<int> RunObligations(const Args& args, const ClockArgs& c, const Clock& cl
   ACC_RETURN_IF_ERROR(auth::Authorize(Operator(), auth::Action::kDashboardRead));
   ACC_ASSIGN_OR_RETURN(auto snap, app->clocks->At(now));
   ACC_ASSIGN_OR_RETURN(const Calendar cal, app->registers->LoadCalendar());
+  const clocks::Matcher matches(filter, cal, now);
   if (c.json || args.json) {
     nlohmann::json arr = nlohmann::json::array();
     for (const clocks::Obligation& o : snap->obligations) {
-      if (clocks::Matches(o, filter, cal, now)) {
+      if (matches(o)) {
         arr.push_back(clocks::ObligationToJson(o));
       }
     }
@@ -49,7 +50,7 @@ Result<int> RunObligations(const Args& args, const ClockArgs& c, const Clock& cl
   }
   int shown = 0;
   for (const clocks::Obligation& o : snap->obligations) {
-    if (!clocks::Matches(o, filter, cal, now)) {
+    if (!matches(o)) {
       continue;
     }
     std::string state(clocks::StateName(o.state));

@@ -352,6 +352,22 @@ struct Filter {
 
 // Parses "10wd" / "10d" into the filter. Error names "due-within".
 Status ParseDueWithin(std::string_view text, Filter& filter);
+
+// Matches obligations against `f` at `now`; the due bound and clause prefix are computed once,
+// so filtering 100,000s of obligations costs a few comparisons each. `f` must outlive it.
+class Matcher {
+ public:
+  Matcher(const Filter& f, const Calendar& cal, Instant now);
+  bool operator()(const Obligation& o) const;
+
+ private:
+  const Filter& f_;
+  std::optional<Instant> due_until_;
+  std::string prefix_;      // "S2.4-5.13"
+  std::string prefix_dot_;  // "S2.4-5.13."
+};
+
+// One-off convenience over Matcher.
 bool Matches(const Obligation& o, const Filter& f, const Calendar& cal, Instant now);
 
 // JSON of an obligation (API, CLI --json): clause, key, subject {register, id, label, href},

@@ -498,38 +498,43 @@ Status ParseDueWithin(std::string_view text, Filter& filter) {
   return Status::Ok();
 }
 
-bool Matches(const Obligation& o, const Filter& f, const Calendar& cal, Instant now) {
-  if (f.state && o.state != *f.state) {
-    return false;
+Matcher::Matcher(const Filter& f, const Calendar& cal, Instant now) : f_(f) {
+  if (f.due_within_working_days) {
+    due_until_ = cal.DueWithinWorkingDays(now, *f.due_within_working_days);
   }
-  if (f.open_only && !IsOpen(o.state)) {
-    return false;
-  }
-  if (f.overdue_only && o.state != State::kOverdue) {
-    return false;
-  }
-  if (f.customer_side_only && !o.customer_side) {
-    return false;
-  }
-  if (f.due_within_working_days &&
-      (!IsOpen(o.state) || o.due > cal.DueWithinWorkingDays(now, *f.due_within_working_days))) {
-    return false;
-  }
-  if (f.due_within_days &&
-      (!IsOpen(o.state) || o.due > Calendar::DueWithinDays(now, *f.due_within_days))) {
-    return false;
+  if (f.due_within_days) {
+    const Instant until = Calendar::DueWithinDays(now, *f.due_within_days);
+    due_until_ = due_until_ ? std::min(*due_until_, until) : until;
   }
   if (!f.clause_prefix.empty()) {
-    std::string prefix = f.clause_prefix;
-    if (prefix.rfind("S2.4-", 0) != 0) {
-      prefix = "S2.4-" + prefix;
-    }
+    prefix_ = f.clause_prefix.rfind("S2.4-", 0) == 0 ? f.clause_prefix : "S2.4-" + f.clause_prefix;
+    prefix_dot_ = prefix_ + ".";
+  }
+}
+
+bool Matcher::operator()(const Obligation& o) const {
+  if (f_.state && o.state != *f_.state) {
+    return false;
+  }
+  const bool open = IsOpen(o.state);
+  if ((f_.open_only && !open) || (f_.overdue_only && o.state != State::kOverdue) ||
+      (f_.customer_side_only && !o.customer_side)) {
+    return false;
+  }
+  if (due_until_ && (!open || o.due > *due_until_)) {
+    return false;
+  }
+  if (!prefix_.empty()) {
     const std::string_view clause = o.clause;
-    if (clause != prefix && clause.rfind(prefix + ".", 0) != 0) {
+    if (clause != prefix_ && clause.rfind(prefix_dot_, 0) != 0) {
       return false;
     }
   }
   return true;
+}
+
+bool Matches(const Obligation& o, const Filter& f, const Calendar& cal, Instant now) {
+  return Matcher(f, cal, now)(o);
 }
 
 nlohmann::json ObligationToJson(const Obligation& o) {

@@ -67,8 +67,9 @@ void RegisterClocksApi(httplib::Server& svr, Context& ctx) {
             json items = json::array();
             std::int64_t total = 0;
             std::map<std::string, std::int64_t> counts;
+            const clocks::Matcher matches(filter, *cal, now);
             for (const clocks::Obligation& o : snap->obligations) {
-              if (!clocks::Matches(o, filter, *cal, now)) {
+              if (!matches(o)) {
                 continue;
               }
               ++counts[std::string(clocks::StateName(o.state))];

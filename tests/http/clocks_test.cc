@@ -348,8 +348,10 @@ TEST_F(ClocksHttpTest, ReviewerSeesWhatAwaitsItsDecision) {
   EXPECT_NE(awaiting.find("/r/accreditation_events/"), std::string::npos);
 }
 
-// 100,000 open obligations (issue goal: the dashboard p50 < 50 ms). The events are inserted by
-// SQL to keep the set-up short; the engine sees them through its change triggers.
+// 100,000 open obligations: the dashboard still counts them all and caps its lists. (Latency
+// is measured by bench/clocks_http.sh, not asserted here: no timing assertions in tests.) The
+// events are inserted by SQL to keep the set-up short; the engine sees them through its change
+// triggers.
 TEST_F(ClocksHttpTest, DashboardWith100000OpenObligationsSlow) {
   {
     auto conn = app_->store->Acquire();
@@ -368,24 +370,18 @@ TEST_F(ClocksHttpTest, DashboardWith100000OpenObligationsSlow) {
   }
   EXPECT_GE(Total("clause=5.13.2&open=1"), 100000);
   const Browser b = LogIn("secman");
-  std::vector<double> ms;
-  for (int i = 0; i < 21; ++i) {
-    const auto start = std::chrono::steady_clock::now();
-    const std::string home = Page(b, "/");
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-                     .count());
-    if (i == 0) {
-      EXPECT_GE(Number(home, "count-soon"), 100000);
-      EXPECT_NE(Section(home, "due-soon").find("See all due in the next 10 Working Days"),
-                std::string::npos);
-    }
+  const std::string home = Page(b, "/");
+  EXPECT_GE(Number(home, "count-soon"), 100000);
+  const std::string due_soon = Section(home, "due-soon");
+  EXPECT_NE(due_soon.find("See all due in the next 10 Working Days"), std::string::npos);
+  // The list is capped: at most 20 items are rendered, whatever the count.
+  std::size_t items = 0;
+  for (std::size_t at = due_soon.find("Bulk event"); at != std::string::npos;
+       at = due_soon.find("Bulk event", at + 1)) {
+    ++items;
   }
-  std::sort(ms.begin(), ms.end());
-  const double p50 = ms[ms.size() / 2];
-  std::printf("dashboard with 100,000 open obligations: p50 %.1f ms, max %.1f ms\n", p50,
-              ms.back());
-  // The goal is 50 ms; the bound leaves room for a loaded CI machine and sanitizer builds.
-  EXPECT_LT(p50, 250.0);
+  EXPECT_GT(items, 0U);
+  EXPECT_LE(items, 20U);
 }
 
 }  // namespace
