@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -20,8 +21,8 @@
 #include <nlohmann/json.hpp>
 
 #include "catalog/catalog.h"
-#include "docs/docs.h"
 #include "clocks/clocks.h"
+#include "docs/docs.h"
 #include "http/http.h"
 #include "reports/reports.h"
 
@@ -221,6 +222,9 @@ Error TooLarge(std::string_view field);
 void RegisterDocumentsApi(httplib::Server& svr, Context& ctx);
 // Obligations and the processing gate (issue 4): /api/v1/obligations, /api/v1/gate.
 void RegisterClocksApi(httplib::Server& svr, Context& ctx);
+// Rejects query parameters other than `allowed` (strict API decoding): kInvalidArgument naming
+// the parameter.
+Status OnlyParams(const httplib::Request& req, std::initializer_list<std::string_view> allowed);
 // state, overdue, open, customer, due_within, clause from the query (shared by API and pages).
 Result<clocks::Filter> ObligationFilterFromQuery(const httplib::Request& req);
 // Obligations and the processing gate are contract-wide: every role with dashboard.read may
