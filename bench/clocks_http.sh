@@ -48,8 +48,9 @@ OPEN=$(curl -fsS -H "Cookie: accredit_session=$SESSION" "$URL/api/v1/obligations
   python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
 echo "== open obligations: $OPEN"
 for c in 1 8 64; do
-  echo "== wrk: 2 threads, $c connections, ${DURATION}s, GET / (dashboard, logged in)"
-  wrk -t2 -c"$c" -d"${DURATION}s" --latency -H "Cookie: accredit_session=$SESSION" "$URL/"
+  t=$((c < 2 ? c : 2))
+  echo "== wrk: $t thread(s), $c connections, ${DURATION}s, GET / (dashboard, logged in)"
+  wrk -t"$t" -c"$c" -d"${DURATION}s" --latency -H "Cookie: accredit_session=$SESSION" "$URL/"
 done
 echo "== wrk: 2 threads, 8 connections, ${DURATION}s, GET /api/v1/gate"
 wrk -t2 -c8 -d"${DURATION}s" --latency -H "Cookie: accredit_session=$SESSION" "$URL/api/v1/gate"
