@@ -5,6 +5,8 @@
 # connections, DURATION seconds) on GET / and GET /api/v1/gate.
 # Usage: bench/clocks_http.sh BIN [DURATION] [N]
 set -euo pipefail
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 BIN="$1"
 DURATION="${2:-15}"
 N="${3:-100000}"
@@ -26,22 +28,8 @@ NOW=$(date -u +%s)
 START=$(date +%s.%N)
 "$BIN" --db "$DB" notifiable_event import "$WORK/events.csv" >/dev/null
 echo "== imported $N notifiable events in $(echo "$(date +%s.%N) - $START" | bc) s (one transaction)"
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$BIN" --db "$DB" serve --host 127.0.0.1 --port "$PORT" --access-log none >"$WORK/server.out" 2>&1 &
-SERVER=$!
-for _ in $(seq 100); do
-  curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-URL="http://127.0.0.1:$PORT"
-JAR="$WORK/cookies"
-LOGIN_PAGE=$(curl -fsS -c "$JAR" "$URL/login")
-CSRF=$(printf '%s' "$LOGIN_PAGE" | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -1)
-curl -fsS -b "$JAR" -c "$JAR" -o /dev/null \
-  --data-urlencode "username=admin" --data-urlencode "password=bench-password-2026" \
-  --data-urlencode "csrf_token=$CSRF" "$URL/login"
-SESSION=$(awk '$6=="accredit_session"{print $7}' "$JAR")
-[[ -n "$SESSION" ]] || { echo "login failed" >&2; exit 1; }
+start_server "$BIN" "$DB" "$WORK"
+login admin bench-password-2026 "$WORK"
 # The first request computes the obligations (cold); time it, then check the count.
 echo "== first dashboard request (cold: load + compute): $(curl -fsS -o /dev/null -w '%{time_total}' -H "Cookie: accredit_session=$SESSION" "$URL/") s"
 OPEN=$(curl -fsS -H "Cookie: accredit_session=$SESSION" "$URL/api/v1/obligations?open=1&limit=1" |

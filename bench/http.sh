@@ -6,6 +6,8 @@
 #                                                  over 10,000 assets (issue 3)
 # Prints wrk's latency distribution (p50/p90/p99). Usage: bench/http.sh BIN [DURATION]
 set -euo pipefail
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 BIN="$1"
 DURATION="${2:-15}"
 WORK="$(mktemp -d)"
@@ -20,25 +22,8 @@ DB="$WORK/bench.db"
   done
 } >"$WORK/assets.csv"
 "$BIN" --db "$DB" asset import "$WORK/assets.csv" >/dev/null
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$BIN" --db "$DB" serve --host 127.0.0.1 --port "$PORT" --access-log none >"$WORK/server.out" 2>&1 &
-SERVER=$!
-for _ in $(seq 100); do
-  curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-URL="http://127.0.0.1:$PORT"
-JAR="$WORK/cookies"
-LOGIN_PAGE=$(curl -fsS -c "$JAR" "$URL/login")
-CSRF=$(printf '%s' "$LOGIN_PAGE" | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -1)
-curl -fsS -b "$JAR" -c "$JAR" -o /dev/null \
-  --data-urlencode "username=admin" --data-urlencode "password=bench-password-2026" \
-  --data-urlencode "csrf_token=$CSRF" "$URL/login"
-SESSION=$(awk '$6=="accredit_session"{print $7}' "$JAR")
-if [[ -z "$SESSION" ]]; then
-  echo "login failed" >&2
-  exit 1
-fi
+start_server "$BIN" "$DB" "$WORK"
+login admin bench-password-2026 "$WORK"
 # Sanity: the dashboard answers 200 for this session.
 curl -fsS -o /dev/null -H "Cookie: accredit_session=$SESSION" "$URL/"
 for path in "/" "/r/assets?ims_part=core&sort=-name&offset=1000"; do

@@ -3,6 +3,7 @@
 #include <string>
 #include <string_view>
 
+#include "reminders/internal.h"
 #include "reminders/reminders.h"
 
 namespace accredit::reminders {
@@ -22,16 +23,6 @@ std::string IcsDateTime(Instant t) {
     }
   }
   return out + "Z";
-}
-
-std::string StateWords(clocks::State s) {
-  std::string out(clocks::StateName(s));
-  for (char& c : out) {
-    if (c == '_') {
-      c = ' ';
-    }
-  }
-  return out;
 }
 
 bool IsContinuation(char c) {
@@ -132,7 +123,7 @@ std::string RenderIcs(const std::vector<clocks::Obligation>& obligations,
     std::string description = o.Text();
     description += "\nIf missed: ";
     description += clocks::ConsequenceText(o.consequence);
-    description += "\nState: " + StateWords(o.state);
+    description += "\nState: " + internal::StateWords(o.state);
     if (o.customer_side) {
       description += "\nWhose duty: the Customer's";
     }

@@ -23,6 +23,8 @@ Status ValidateSettings(const Settings& s);
 std::string WebhookTarget(std::string_view url);
 
 // "Due in 5 Working Days", "Due in 3 days", "Due today", "Overdue".
+// "due soon", "met on time": a state's name in words (mail bodies, feed descriptions).
+std::string StateWords(clocks::State s);
 std::string LeadPhrase(const Lead& lead);
 // "[accredit] Due in 5 Working Days: <action> (<clause>)".
 std::string MailSubject(const Lead& lead, const clocks::Obligation& o);

@@ -15,6 +15,8 @@ std::string Plural(int n, std::string_view one, std::string_view many) {
   return std::to_string(n) + " " + std::string(n == 1 ? one : many);
 }
 
+}  // namespace
+
 std::string StateWords(clocks::State s) {
   std::string out(clocks::StateName(s));
   for (char& c : out) {
@@ -24,8 +26,6 @@ std::string StateWords(clocks::State s) {
   }
   return out;
 }
-
-}  // namespace
 
 std::string LeadPhrase(const Lead& lead) {
   switch (lead.kind) {

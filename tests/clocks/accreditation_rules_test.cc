@@ -13,23 +13,11 @@ namespace {
 
 using testing::At;
 using testing::FindKey;
+using testing::Get;
 using testing::HasKey;
+using testing::Key;
 using testing::ScenarioBuilder;
-
-std::string Key(const std::string& prefix, std::int64_t id, const std::string& suffix = {}) {
-  return prefix + std::to_string(id) + (suffix.empty() ? "" : "/" + suffix);
-}
-
-// A copy of one obligation evaluated at `now` (the evaluated vector is a temporary).
-Obligation Get(const ScenarioBuilder& s, std::string_view rule, std::string_view now,
-               const std::string& key) {
-  return FindKey(s.Evaluate(rule, now), key);
-}
-
-State StateAt(const ScenarioBuilder& s, std::string_view rule, std::string_view now,
-              const std::string& key) {
-  return FindKey(s.Evaluate(rule, now), key).state;
-}
+using testing::StateAt;
 
 // ---- S2.4-5.5: resubmit within 10 Working Days of a notice of non-approval -------------------
 

@@ -14,19 +14,10 @@ namespace accredit::clocks {
 namespace {
 
 using testing::FindKey;
+using testing::Get;
 using testing::HasKey;
 using testing::ScenarioBuilder;
-
-// A copy of one obligation evaluated at `now` (the evaluated vector is a temporary).
-Obligation Get(const ScenarioBuilder& s, std::string_view rule, std::string_view now,
-               const std::string& key) {
-  return FindKey(s.Evaluate(rule, now), key);
-}
-
-State StateAt(const ScenarioBuilder& s, std::string_view rule, std::string_view now,
-              const std::string& key) {
-  return FindKey(s.Evaluate(rule, now), key).state;
-}
+using testing::StateAt;
 
 // ---- S2.4-7.1.1.1: an ITHC prior to submitting the RMD ---------------------------------------
 

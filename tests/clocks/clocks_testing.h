@@ -233,4 +233,21 @@ inline bool HasKey(const std::vector<Obligation>& obs, std::string_view key) {
   return false;
 }
 
+// A copy of the one obligation with `key` evaluated at `now` (Evaluate returns a temporary, so
+// keep a copy rather than a reference into it).
+inline Obligation Get(const ScenarioBuilder& s, std::string_view rule, std::string_view now,
+                      const std::string& key) {
+  return FindKey(s.Evaluate(rule, now), key);
+}
+
+inline State StateAt(const ScenarioBuilder& s, std::string_view rule, std::string_view now,
+                     const std::string& key) {
+  return FindKey(s.Evaluate(rule, now), key).state;
+}
+
+// "<prefix><id>[/<suffix>]", e.g. Key("S2.4-6.2/suppliers/", 3, "iso27001").
+inline std::string Key(const std::string& prefix, std::int64_t id, const std::string& suffix = {}) {
+  return prefix + std::to_string(id) + (suffix.empty() ? "" : "/" + suffix);
+}
+
 }  // namespace accredit::clocks::testing
