@@ -133,7 +133,7 @@ TEST_F(EngineTest, AWaiverRecordWaivesWithoutRerunningRules) {
                                                {"agreed_with", "HE Accreditor"},
                                                {"agreed_date", "2026-11-10"}});
   ASSERT_TRUE(w.ok()) << w.error().field << ": " << w.error().message;
-  const Obligation& o = FindKey(Eval("2026-11-30T12:00:01Z")->obligations, key);
+  const Obligation o = FindKey(Eval("2026-11-30T12:00:01Z")->obligations, key);
   EXPECT_EQ(o.state, State::kWaived);
   EXPECT_EQ(o.waiver_id, (*w)["id"].get<std::int64_t>());
   EXPECT_EQ(app_->clocks->GetStats().rule_runs, runs);

@@ -92,7 +92,7 @@ TEST(Waivers, AWaiverRecordMakesAnOpenObligationWaived) {
   const auto id = s.NotifiableEvent("architecture_change", "2026-11-03T10:00:00Z");
   const std::string key = "S2.4-5.13.1/notifiable_events/" + std::to_string(id);
   const auto waiver = s.Waive(key);
-  const Obligation& o = FindKey(s.Evaluate("S2.4-5.13", "2026-11-20T10:00:00Z"), key);
+  const Obligation o = FindKey(s.Evaluate("S2.4-5.13", "2026-11-20T10:00:00Z"), key);
   EXPECT_EQ(o.state, State::kWaived);
   EXPECT_EQ(o.waiver_id, waiver);
 }

@@ -74,7 +74,8 @@ TEST_F(ClockRegistersHttpTest, InstantFieldsInTheApiFormsPagesAndCsv) {
   // The definitions name the type.
   auto defs = c.Get("/api/v1/registers", Bearer(token));
   ASSERT_EQ(defs->status, 200);
-  for (const auto& def : Body(defs)["items"]) {
+  const auto defs_body = Body(defs);  // a named value: the loop must not outlive a temporary
+  for (const auto& def : defs_body["items"]) {
     if (def["name"] == "notifiable_events") {
       EXPECT_EQ(def["fields"][2]["name"], "became_aware_at");
       EXPECT_EQ(def["fields"][2]["type"], "instant");
