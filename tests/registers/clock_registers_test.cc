@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "registers/registers.h"
+#include "registers_testing.h"
 #include "testing/testing.h"
 
 namespace accredit::registers {
@@ -39,23 +40,8 @@ Instant At(const char* text) {
 class ClockRegistersTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store::Options options;
-    options.path = dir_.File("test.db");
-    auto store = store::Store::OpenSqlite(options);
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(*store);
-    std::vector<store::Migration> all = auth::Accounts::Migrations();
-    for (auto& m : audit::AuditLog::Migrations()) {
-      all.push_back(m);
-    }
-    for (auto& m : Registers::Migrations()) {
-      all.push_back(m);
-    }
-    for (auto& m : RegisterService::Migrations()) {
-      all.push_back(m);
-    }
-    auto applied = store_->Migrate(all);
-    ASSERT_TRUE(applied.ok()) << applied.status().ToString();
+    store_ = testing::OpenMigratedStore(dir_.File("test.db"), /*with_service=*/true);
+    ASSERT_NE(store_, nullptr);
     // The reports module's table of issued RMD versions (same schema as its migration 700).
     Sql("CREATE TABLE rmd_versions (version INTEGER PRIMARY KEY, issued_at TEXT NOT NULL, "
         "issued_by TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', content_json TEXT NOT NULL, "

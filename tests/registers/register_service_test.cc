@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "registers/registers.h"
+#include "registers_testing.h"
 #include "testing/testing.h"
 
 namespace accredit::registers {
@@ -45,23 +46,8 @@ std::string Testdata(const std::string& name) {
 class RegisterServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store::Options options;
-    options.path = dir_.File("test.db");
-    auto store = store::Store::OpenSqlite(options);
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(*store);
-    std::vector<store::Migration> all = auth::Accounts::Migrations();
-    for (auto& m : audit::AuditLog::Migrations()) {
-      all.push_back(m);
-    }
-    for (auto& m : Registers::Migrations()) {
-      all.push_back(m);
-    }
-    for (auto& m : RegisterService::Migrations()) {
-      all.push_back(m);
-    }
-    auto applied = store_->Migrate(all);
-    ASSERT_TRUE(applied.ok()) << applied.status().ToString();
+    store_ = testing::OpenMigratedStore(dir_.File("test.db"), /*with_service=*/true);
+    ASSERT_NE(store_, nullptr);
     // The reports module's table of issued RMD versions (accreditation submissions name one).
     auto conn = store_->Acquire();
     ASSERT_TRUE(conn.ok());

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "registers_testing.h"
 #include "testing/testing.h"
 
 namespace accredit::registers {
@@ -30,20 +31,8 @@ auth::Principal As(auth::Role role, std::optional<std::int64_t> supplier = std::
 class RegistersTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store::Options options;
-    options.path = dir_.File("test.db");
-    auto store = store::Store::OpenSqlite(options);
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(*store);
-    std::vector<store::Migration> all = auth::Accounts::Migrations();
-    for (auto& m : audit::AuditLog::Migrations()) {
-      all.push_back(m);
-    }
-    for (auto& m : Registers::Migrations()) {
-      all.push_back(m);
-    }
-    auto applied = store_->Migrate(all);
-    ASSERT_TRUE(applied.ok()) << applied.status().ToString();
+    store_ = testing::OpenMigratedStore(dir_.File("test.db"), /*with_service=*/false);
+    ASSERT_NE(store_, nullptr);
     audit_ = std::make_unique<audit::AuditLog>(clock_);
     registers_ = std::make_unique<Registers>(*store_, *audit_, clock_);
   }
