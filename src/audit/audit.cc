@@ -240,6 +240,24 @@ Result<std::int64_t> AuditLog::Append(store::Connection& conn, const Entry& entr
       "after_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       {seq, at, entry.actor, entry.action, entry.entity_type, entry.entity_id, entry.before_json,
        entry.after_json, store::Blob{std::move(prev)}, store::Blob{std::string(AsView(hash))}}));
+  if (options_.key != nullptr && options_.every_records > 0 && seq % options_.every_records == 0) {
+    // The database copy commits or rolls back with the record; the file copy and the witness
+    // must only ever describe committed records, so they wait for the commit.
+    auto cp = SignAndStore(conn);
+    if (!cp) {
+      Error e = cp.error();
+      e.message =
+          "automatic checkpoint at record " + std::to_string(seq) + " not taken: " + e.message;
+      ReportError(e);
+    } else {
+      conn.OnCommit([this, checkpoint = std::move(*cp)] {
+        const Status published = Publish(checkpoint);
+        if (!published.ok()) {
+          ReportError(published.error());
+        }
+      });
+    }
+  }
   return seq;
 }
 
@@ -369,8 +387,13 @@ Result<Checkpoint> AuditLog::MakeCheckpoint(store::Connection& conn,
     return Err(ErrorCode::kDataLoss,
                "the audit log does not verify; refusing to sign a checkpoint: " + report.reason);
   }
+  return SignHead(conn, report.records, key);
+}
+
+Result<Checkpoint> AuditLog::SignHead(store::Connection& conn, std::int64_t size,
+                                      const CheckpointKey& key) const {
   Checkpoint cp;
-  cp.size = report.records;
+  cp.size = size;
   cp.head_hash_hex = std::string(kHashSize * 2, '0');
   if (cp.size > 0) {
     ACC_ASSIGN_OR_RETURN(auto row,

@@ -4,10 +4,14 @@
 // S2.4-A1-6). Each record is appended in the same transaction as the change it describes and is
 // chained to its predecessor by SHA-256 (hash_n = SHA-256(hash_{n-1} || canonical(record_n))).
 // Signed checkpoints (size + head hash, Ed25519 with a key the server holds outside the
-// database) let `audit verify --checkpoint` catch truncation or a wholesale rewrite by someone
-// with database access.
+// database) let `audit verify` catch truncation or a wholesale rewrite by someone with database
+// access. Checkpoints are taken automatically (every N records, and every M minutes by `serve`)
+// and each is kept twice: in audit_checkpoints and as one line of an append-only file beside the
+// key, optionally also sent to an external witness (docs/AUDIT.md).
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -63,6 +67,8 @@ struct Checkpoint {
   std::string ToText() const;
   // Canonical serialised form (a JSON object), as exported to a file.
   std::string ToJson() const;
+  // The same object on one line ending in '\n', as kept in the checkpoint file.
+  std::string ToJsonLine() const;
   // Parses ToJson()'s output; errors name the field.
   static Result<Checkpoint> FromJson(std::string_view text);
 };
@@ -87,23 +93,78 @@ class CheckpointKey {
   std::unique_ptr<Impl> impl_;
 };
 
+// Where a checkpoint that verification used came from.
+enum class CheckpointSource { kArgument, kDatabase, kFile };
+std::string_view CheckpointSourceName(CheckpointSource source);  // "argument", "database", "file"
+
 struct VerifyReport {
   bool ok = true;
   std::int64_t records = 0;                 // records examined
   std::optional<std::int64_t> first_bad{};  // seq (position) of the first bad record
   std::string reason;                       // "record 42: hash mismatch (modified)", ...
+  // The checkpoint the log was checked against (VerifyNewest; nullopt: none was found).
+  std::optional<Checkpoint> checkpoint{};
+  CheckpointSource checkpoint_source = CheckpointSource::kArgument;
+  // Things found on the way that did not stop verification: malformed lines of the checkpoint
+  // file ("checkpoint file line 3: ... (skipped)"), checkpoints whose signature or key does not
+  // verify, an unreadable file.
+  std::vector<std::string> notes{};
+};
+
+// "checkpoint of 10 records issued at 2026-04-03T10:00:10.000Z (file)".
+std::string DescribeCheckpoint(const Checkpoint& checkpoint, CheckpointSource source);
+
+// Appends `checkpoint` as one line (ToJsonLine) to the file at `path`, creating it mode 0600,
+// with one O_APPEND write followed by fsync. Errors: kUnavailable (path in `internal`).
+Status AppendCheckpointFile(const std::string& path, const Checkpoint& checkpoint);
+
+// The checkpoints of a checkpoint file, in file order. A missing file is empty; a file that
+// cannot be read and each malformed line are described in `notes` (line numbers, 1-based) and
+// skipped. Never fails.
+struct CheckpointFileContents {
+  std::vector<Checkpoint> checkpoints;
+  std::vector<std::string> notes;
+};
+
+CheckpointFileContents ReadCheckpointFile(const std::string& path);
+
+// How AuditLog takes and keeps checkpoints (docs/AUDIT.md, "Checkpoints").
+struct CheckpointOptions {
+  // Signs checkpoints and checks them; nullptr: no checkpoints are taken and VerifyNewest only
+  // checks the chain. Not owned; must outlive the AuditLog.
+  const CheckpointKey* key = nullptr;
+  // The append-only copy of every checkpoint ("<db>.audit-checkpoints.jsonl" beside the key);
+  // empty: none.
+  std::string file_path;
+  // Append takes a checkpoint when the new record's seq is a multiple of this; 0: never.
+  std::int64_t every_records = 1000;
+  // Optional external witness, called with each checkpoint after it is committed and written to
+  // the file (for example a webhook POST). Must be thread-safe; must not throw.
+  std::function<Status(const Checkpoint&)> witness{};
+  // Told about problems of automatic checkpoints, which never fail the change being recorded
+  // (a log that does not verify, a file or witness that cannot be written). Must be thread-safe;
+  // must not throw. Empty: ignored.
+  std::function<void(const Error&)> on_error{};
 };
 
 // The audit log. Thread-safe (holds no per-call state; callers pass their connection).
 class AuditLog {
  public:
-  explicit AuditLog(const Clock& clock) : clock_(clock) {}
+  // No automatic checkpoints.
+  explicit AuditLog(const Clock& clock) : clock_(clock) { options_.every_records = 0; }
+
+  AuditLog(const Clock& clock, CheckpointOptions options)
+      : clock_(clock), options_(std::move(options)) {}
 
   // Schema (migration versions 200-299).
   static std::vector<store::Migration> Migrations();
 
   // Appends `entry` at clock.Now(). REQUIRES: conn is inside a write transaction (the caller's,
   // so the record commits or rolls back with the change). Returns the new record's seq.
+  // When seq is a multiple of options.every_records (and a key is set), also signs a checkpoint
+  // of the log including this record, stores it in audit_checkpoints in the same transaction,
+  // and writes the file copy and calls the witness once the transaction commits. A checkpoint
+  // that cannot be taken goes to options.on_error; it never fails the append.
   Result<std::int64_t> Append(store::Connection& conn, const Entry& entry) const;
 
   // Convenience for events without another change (logins): opens its own transaction.
@@ -121,8 +182,30 @@ class AuditLog {
   // Only reads: the caller may keep the checkpoint with StoreCheckpoint and/or export it.
   Result<Checkpoint> MakeCheckpoint(store::Connection& conn, const CheckpointKey& key) const;
 
-  // Keeps `checkpoint` in audit_checkpoints (a server-side history; exported copies held outside
-  // the database are what catch a rewrite). REQUIRES: conn is inside a write transaction.
+  // Like Verify, against the newest checkpoint found in audit_checkpoints and in the checkpoint
+  // file: the one with the largest size (then the latest issued_at) whose key id and signature
+  // verify with options.key. The report names it (checkpoint, checkpoint_source) and carries
+  // notes on skipped file lines and on checkpoints that do not verify. Without a key, or when
+  // no checkpoint is found, checks the chain only (report.checkpoint is nullopt).
+  Result<VerifyReport> VerifyNewest(store::Connection& conn) const;
+
+  // Takes a checkpoint now: in one write transaction of its own, checks the log against the
+  // newest checkpoint (VerifyNewest), signs the head and stores it in audit_checkpoints; after
+  // the commit appends it to the checkpoint file and calls the witness. Errors:
+  // kFailedPrecondition without a key; kDataLoss when the log does not verify (nothing is
+  // signed); kUnavailable when the file cannot be written (the database copy is kept). A
+  // witness failure goes to options.on_error.
+  Result<Checkpoint> TakeCheckpoint(store::Store& store) const;
+
+  // The periodic job (`serve`, every M minutes): takes a checkpoint when the log has records
+  // beyond the newest stored checkpoint and that checkpoint is at least `interval` old (by the
+  // Clock), or when there is none. Returns the checkpoint taken, or nullopt when none was due.
+  Result<std::optional<Checkpoint>> TakeCheckpointIfDue(store::Store& store,
+                                                        std::chrono::minutes interval) const;
+
+  // Keeps `checkpoint` in audit_checkpoints (a server-side history; the file copy and any
+  // exported copies held outside the database are what catch a rewrite by someone who can edit
+  // the database). REQUIRES: conn is inside a write transaction.
   Status StoreCheckpoint(store::Connection& conn, const Checkpoint& checkpoint) const;
   // Stored checkpoints, newest first.
   Result<std::vector<Checkpoint>> ListCheckpoints(store::Connection& conn) const;
@@ -137,7 +220,17 @@ class AuditLog {
   Status ExportJson(store::Connection& conn, const Filter& filter, std::ostream& out) const;
 
  private:
+  // Signs the head of a log of `size` records (already verified).
+  Result<Checkpoint> SignHead(store::Connection& conn, std::int64_t size,
+                              const CheckpointKey& key) const;
+  // Signs the current head after VerifyNewest passes, and stores it. REQUIRES: write transaction.
+  Result<Checkpoint> SignAndStore(store::Connection& conn) const;
+  // Writes the file copy and calls the witness; errors of the witness go to on_error.
+  Status Publish(const Checkpoint& checkpoint) const;
+  void ReportError(const Error& error) const;
+
   const Clock& clock_;
+  CheckpointOptions options_;
 };
 
 }  // namespace accredit::audit

@@ -1,15 +1,19 @@
-// Checkpoints and the Ed25519 key that signs them.
+// Checkpoints and the Ed25519 key that signs them; the checkpoint file; taking checkpoints and
+// verifying against the newest one (docs/AUDIT.md, "Checkpoints").
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 #include <openssl/bio.h>
@@ -219,15 +223,27 @@ std::string Checkpoint::ToText() const {
   return out;
 }
 
-std::string Checkpoint::ToJson() const {
+namespace {
+
+nlohmann::ordered_json CheckpointObject(const Checkpoint& cp) {
   nlohmann::ordered_json j;
   j["format"] = kFormat;
-  j["size"] = size;
-  j["head_hash"] = head_hash_hex;
-  j["issued_at"] = FormatInstantUtc(issued_at);
-  j["key_id"] = key_id;
-  j["signature"] = signature_b64;
-  return j.dump(2) + "\n";
+  j["size"] = cp.size;
+  j["head_hash"] = cp.head_hash_hex;
+  j["issued_at"] = FormatInstantUtc(cp.issued_at);
+  j["key_id"] = cp.key_id;
+  j["signature"] = cp.signature_b64;
+  return j;
+}
+
+}  // namespace
+
+std::string Checkpoint::ToJson() const {
+  return CheckpointObject(*this).dump(2) + "\n";
+}
+
+std::string Checkpoint::ToJsonLine() const {
+  return CheckpointObject(*this).dump() + "\n";
 }
 
 Result<Checkpoint> Checkpoint::FromJson(std::string_view text) {
@@ -437,6 +453,266 @@ bool CheckpointKey::Verify(std::string_view message, std::string_view signature_
   return EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(sig->data()),
                           sig->size(), reinterpret_cast<const unsigned char*>(message.data()),
                           message.size()) == 1;
+}
+
+std::string_view CheckpointSourceName(CheckpointSource source) {
+  switch (source) {
+    case CheckpointSource::kArgument:
+      return "argument";
+    case CheckpointSource::kDatabase:
+      return "database";
+    case CheckpointSource::kFile:
+      return "file";
+  }
+  return "unknown";
+}
+
+std::string DescribeCheckpoint(const Checkpoint& checkpoint, CheckpointSource source) {
+  return "checkpoint of " + std::to_string(checkpoint.size) + " records issued at " +
+         FormatInstantUtc(checkpoint.issued_at) + " (" + std::string(CheckpointSourceName(source)) +
+         ")";
+}
+
+Status AppendCheckpointFile(const std::string& path, const Checkpoint& checkpoint) {
+  auto fail = [&](std::string_view what) {
+    return Err(ErrorCode::kUnavailable, "cannot " + std::string(what) + " the checkpoint file", "",
+               path + ": errno " + std::to_string(errno));
+  };
+  // O_APPEND: every line goes to the end even with several writers (serve and the CLI), and
+  // nothing already written is overwritten.
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) {
+    return fail("open");
+  }
+  Fd file(fd);
+
+  struct stat st {};
+
+  if (::fstat(file.Get(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    return Err(ErrorCode::kUnavailable, "the checkpoint file is not a regular file", "", path);
+  }
+  const std::string line = checkpoint.ToJsonLine();
+  std::size_t written = 0;
+  while (written < line.size()) {
+    const ssize_t n = ::write(file.Get(), line.data() + written, line.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return fail("write");
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::fsync(file.Get()) != 0) {
+    return fail("sync");
+  }
+  return Status::Ok();
+}
+
+CheckpointFileContents ReadCheckpointFile(const std::string& path) {
+  CheckpointFileContents contents;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) {
+    if (errno != ENOENT) {
+      contents.notes.emplace_back("the checkpoint file cannot be read (skipped)");
+    }
+    return contents;
+  }
+  Fd file(fd);
+  std::string data;
+  std::array<char, 65536> buf{};
+  for (;;) {
+    const ssize_t n = ::read(file.Get(), buf.data(), buf.size());
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      contents.notes.emplace_back("the checkpoint file cannot be read (skipped)");
+      contents.checkpoints.clear();
+      return contents;
+    }
+    if (n == 0) {
+      break;
+    }
+    data.append(buf.data(), static_cast<std::size_t>(n));
+  }
+  std::size_t line_no = 0;
+  std::size_t pos = 0;
+  while (pos < data.size()) {
+    std::size_t end = data.find('\n', pos);
+    if (end == std::string::npos) {
+      end = data.size();  // a last line without its newline (a torn write) is still tried
+    }
+    const std::string_view line(data.data() + pos, end - pos);
+    ++line_no;
+    pos = end + 1;
+    if (line.empty()) {
+      continue;
+    }
+    auto cp = Checkpoint::FromJson(line);
+    if (!cp) {
+      contents.notes.push_back("checkpoint file line " + std::to_string(line_no) +
+                               " skipped: " + cp.error().message);
+      continue;
+    }
+    contents.checkpoints.push_back(std::move(*cp));
+  }
+  return contents;
+}
+
+void AuditLog::ReportError(const Error& error) const {
+  if (options_.on_error) {
+    options_.on_error(error);
+  }
+}
+
+Result<VerifyReport> AuditLog::VerifyNewest(store::Connection& conn) const {
+  if (options_.key == nullptr) {
+    return Verify(conn);
+  }
+
+  struct Candidate {
+    Checkpoint checkpoint;
+    CheckpointSource source;
+  };
+
+  std::vector<Candidate> candidates;
+  std::vector<std::string> notes;
+
+  // Not ListCheckpoints: a row an attacker made unreadable is noted, not fatal.
+  ACC_ASSIGN_OR_RETURN(auto rows, conn.Query("SELECT id, size, head_hash, issued_at, key_id, "
+                                             "signature FROM audit_checkpoints ORDER BY id"));
+  for (const auto& r : rows) {
+    Checkpoint cp;
+    cp.size = r[1].Int();
+    cp.head_hash_hex = r[2].Text();
+    auto at = ParseInstant(r[3].Text(), "issued_at");
+    if (!at) {
+      notes.push_back("audit_checkpoints row " + std::to_string(r[0].Int()) +
+                      " skipped: issued_at is not an instant");
+      continue;
+    }
+    cp.issued_at = *at;
+    cp.key_id = r[4].Text();
+    cp.signature_b64 = r[5].Text();
+    candidates.push_back({std::move(cp), CheckpointSource::kDatabase});
+  }
+  if (!options_.file_path.empty()) {
+    CheckpointFileContents file = ReadCheckpointFile(options_.file_path);
+    for (auto& note : file.notes) {
+      notes.push_back(std::move(note));
+    }
+    for (auto& cp : file.checkpoints) {
+      candidates.push_back({std::move(cp), CheckpointSource::kFile});
+    }
+  }
+  // Largest size first, then the latest; the database copy before an identical file copy.
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const Candidate& a, const Candidate& b) {
+                     if (a.checkpoint.size != b.checkpoint.size) {
+                       return a.checkpoint.size > b.checkpoint.size;
+                     }
+                     return a.checkpoint.issued_at > b.checkpoint.issued_at;
+                   });
+  const CheckpointKey& key = *options_.key;
+  const Candidate* chosen = nullptr;
+  for (const Candidate& c : candidates) {
+    if (c.checkpoint.key_id != key.KeyId()) {
+      notes.push_back(DescribeCheckpoint(c.checkpoint, c.source) + " ignored: signed by key " +
+                      c.checkpoint.key_id + ", not by this server's key " + key.KeyId());
+      continue;
+    }
+    if (!key.Verify(c.checkpoint.ToText(), c.checkpoint.signature_b64)) {
+      notes.push_back(DescribeCheckpoint(c.checkpoint, c.source) +
+                      " ignored: its signature does not verify (altered)");
+      continue;
+    }
+    chosen = &c;
+    break;
+  }
+  VerifyReport report;
+  if (chosen == nullptr) {
+    ACC_ASSIGN_OR_RETURN(report, Verify(conn));
+  } else {
+    ACC_ASSIGN_OR_RETURN(report, Verify(conn, &chosen->checkpoint, &key));
+    report.checkpoint = chosen->checkpoint;
+    report.checkpoint_source = chosen->source;
+  }
+  report.notes = std::move(notes);
+  return report;
+}
+
+Result<Checkpoint> AuditLog::SignAndStore(store::Connection& conn) const {
+  if (options_.key == nullptr) {
+    return Err(ErrorCode::kFailedPrecondition, "no checkpoint key is configured");
+  }
+  ACC_ASSIGN_OR_RETURN(const VerifyReport report, VerifyNewest(conn));
+  if (!report.ok) {
+    std::string against;
+    if (report.checkpoint) {
+      against = " against the " + DescribeCheckpoint(*report.checkpoint, report.checkpoint_source);
+    }
+    return Err(ErrorCode::kDataLoss, "the audit log does not verify" + against +
+                                         "; refusing to sign a checkpoint: " + report.reason);
+  }
+  ACC_ASSIGN_OR_RETURN(Checkpoint cp, SignHead(conn, report.records, *options_.key));
+  ACC_RETURN_IF_ERROR(StoreCheckpoint(conn, cp));
+  return cp;
+}
+
+Status AuditLog::Publish(const Checkpoint& checkpoint) const {
+  if (!options_.file_path.empty()) {
+    ACC_RETURN_IF_ERROR(AppendCheckpointFile(options_.file_path, checkpoint));
+  }
+  if (options_.witness) {
+    const Status sent = options_.witness(checkpoint);
+    if (!sent.ok()) {
+      Error e = sent.error();
+      e.message = "checkpoint witness: " + e.message;
+      ReportError(e);
+    }
+  }
+  return Status::Ok();
+}
+
+Result<Checkpoint> AuditLog::TakeCheckpoint(store::Store& store) const {
+  ACC_ASSIGN_OR_RETURN(auto conn, store.Acquire());
+  ACC_ASSIGN_OR_RETURN(auto tx, conn->Begin(store::TxMode::kWrite));
+  ACC_ASSIGN_OR_RETURN(Checkpoint cp, SignAndStore(*conn));
+  ACC_RETURN_IF_ERROR(tx.Commit());
+  ACC_RETURN_IF_ERROR(Publish(cp));
+  return cp;
+}
+
+Result<std::optional<Checkpoint>> AuditLog::TakeCheckpointIfDue(
+    store::Store& store, std::chrono::minutes interval) const {
+  if (options_.key == nullptr) {
+    return Err(ErrorCode::kFailedPrecondition, "no checkpoint key is configured");
+  }
+  ACC_ASSIGN_OR_RETURN(auto conn, store.Acquire());
+  ACC_ASSIGN_OR_RETURN(auto tx, conn->Begin(store::TxMode::kWrite));
+  ACC_ASSIGN_OR_RETURN(auto head, conn->QueryOne("SELECT COALESCE(MAX(seq), 0) FROM audit_log"));
+  const std::int64_t size = head[0].Int();
+  ACC_ASSIGN_OR_RETURN(auto newest, conn->Query("SELECT size, issued_at FROM audit_checkpoints "
+                                                "ORDER BY id DESC LIMIT 1"));
+  if (newest.empty()) {
+    if (size == 0) {
+      return std::optional<Checkpoint>();  // nothing to vouch for yet
+    }
+  } else {
+    // A log shorter than its newest checkpoint is not "unchanged": SignAndStore reports it.
+    if (size == newest[0][0].Int()) {
+      return std::optional<Checkpoint>();
+    }
+    auto issued = ParseInstant(newest[0][1].Text(), "issued_at");
+    if (issued && clock_.Now() - *issued < interval) {
+      return std::optional<Checkpoint>();
+    }
+  }
+  ACC_ASSIGN_OR_RETURN(Checkpoint cp, SignAndStore(*conn));
+  ACC_RETURN_IF_ERROR(tx.Commit());
+  ACC_RETURN_IF_ERROR(Publish(cp));
+  return std::optional<Checkpoint>(std::move(cp));
 }
 
 }  // namespace accredit::audit

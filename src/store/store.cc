@@ -88,7 +88,12 @@ Status Transaction::Commit() {
     return s;
   }
   conn_->in_tx_ = false;
+  std::vector<std::function<void()>> hooks = std::move(conn_->on_commit_);
+  conn_->on_commit_.clear();
   conn_ = nullptr;
+  for (auto& hook : hooks) {
+    hook();
+  }
   return Status::Ok();
 }
 
@@ -96,6 +101,7 @@ void Transaction::Rollback() {
   if (conn_ != nullptr) {
     conn_->RollbackImpl();
     conn_->in_tx_ = false;
+    conn_->on_commit_.clear();
     conn_ = nullptr;
   }
 }
@@ -106,6 +112,11 @@ Result<Row> Connection::QueryOne(std::string_view sql, const Params& params) {
     return Err(ErrorCode::kNotFound, "not found");
   }
   return std::move(rows.front());
+}
+
+void Connection::OnCommit(std::function<void()> fn) {
+  ACC_CHECK(in_tx_, "OnCommit outside a transaction");  // a programming error, not input
+  on_commit_.push_back(std::move(fn));
 }
 
 Result<Transaction> Connection::Begin(TxMode mode) {

@@ -165,6 +165,11 @@ class Connection {
 
   bool InTransaction() const { return in_tx_; }
 
+  // Runs `fn` once, on this thread, right after the open transaction commits; discarded if it
+  // rolls back. For side effects outside the database that must follow only committed data (the
+  // audit module's checkpoint file). `fn` must not throw. REQUIRES: InTransaction().
+  void OnCommit(std::function<void()> fn);
+
  protected:
   virtual Status BeginImpl(TxMode mode) = 0;
   virtual Status CommitImpl() = 0;
@@ -173,6 +178,7 @@ class Connection {
  private:
   friend class Transaction;
   bool in_tx_ = false;
+  std::vector<std::function<void()>> on_commit_;
 };
 
 class Store;
