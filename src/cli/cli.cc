@@ -18,6 +18,7 @@
 #include "cli/commands_documents.h"
 #include "cli/commands_registers.h"
 #include "cli/commands_reminders.h"
+#include "notify/notify.h"
 
 #include <CLI/CLI.hpp>
 
@@ -59,7 +60,27 @@ Result<std::unique_ptr<App>> OpenApp(const Clock& clock, const AppOptions& optio
 
   ACC_ASSIGN_OR_RETURN(auto key,
                        audit::CheckpointKey::LoadOrCreate(options.db_path + ".audit-key.pem"));
-  auto audit_log = std::make_unique<audit::AuditLog>(clock);
+  audit::CheckpointOptions checkpoint_options;
+  checkpoint_options.key = key.get();
+  checkpoint_options.file_path = options.db_path + ".audit-checkpoints.jsonl";
+  checkpoint_options.every_records = options.checkpoint_every;
+  checkpoint_options.on_error = [](const Error& e) {
+    // Log lines for the operator: the internal detail (a path, an errno) belongs here.
+    std::cerr << "accredit: audit: " << e.message
+              << (e.internal.empty() ? "" : " (" + e.internal + ")") << "\n";
+  };
+  if (!options.checkpoint_webhook_url.empty()) {
+    notify::WebhookConfig webhook;
+    webhook.url = options.checkpoint_webhook_url;
+    webhook.secret = options.checkpoint_webhook_secret;
+    checkpoint_options.witness = [webhook](const audit::Checkpoint& cp) {
+      return notify::PostWebhook(webhook, "audit.checkpoint",
+                                 "checkpoint-" + cp.key_id + "-" + std::to_string(cp.size) + "-" +
+                                     std::to_string(cp.issued_at.time_since_epoch().count()),
+                                 cp.ToJsonLine());
+    };
+  }
+  auto audit_log = std::make_unique<audit::AuditLog>(clock, std::move(checkpoint_options));
   auto accounts = std::make_unique<auth::Accounts>(*store, *audit_log, clock, options.accounts);
   auto regs = std::make_unique<registers::Registers>(*store, *audit_log, clock);
   registers::RegisterService::Options register_options;
@@ -112,6 +133,15 @@ Result<std::unique_ptr<App>> Open(const Clock& clock, const Args& args) {
       std::getenv("ACCREDIT_SMTP_PASSWORD");  // NOLINT(concurrency-mt-unsafe)
   if (smtp_password != nullptr) {
     options.smtp_password = smtp_password;
+  }
+  options.checkpoint_every = args.checkpoint_every;
+  options.checkpoint_webhook_url = args.checkpoint_webhook;
+  if (!options.checkpoint_webhook_url.empty()) {
+    const char* secret =
+        std::getenv("ACCREDIT_CHECKPOINT_WEBHOOK_SECRET");  // NOLINT(concurrency-mt-unsafe)
+    if (secret != nullptr) {
+      options.checkpoint_webhook_secret = secret;
+    }
   }
   return OpenApp(clock, options);
 }
@@ -249,6 +279,18 @@ int MainImpl(int argc, char** argv, std::ostream& out, std::ostream& err) {
       ->add_option("--reminder-interval", args.reminder_interval,
                    "Seconds between reminder passes (default 60; 0 turns the scheduler off)")
       ->check(CLI::Range(0, 86400));
+  serve
+      ->add_option("--checkpoint-every", args.checkpoint_every,
+                   "Take a signed audit checkpoint every N records (default 1000; 0: never)")
+      ->check(CLI::Range(0, 100000000));
+  serve
+      ->add_option("--checkpoint-minutes", args.checkpoint_minutes,
+                   "Take a signed audit checkpoint every M minutes when the log has grown "
+                   "(default 15; 0: never)")
+      ->check(CLI::Range(0, 10080));
+  serve->add_option("--checkpoint-webhook", args.checkpoint_webhook,
+                    "POST every audit checkpoint to this URL as an external witness "
+                    "(HMAC secret: $ACCREDIT_CHECKPOINT_WEBHOOK_SECRET)");
   commands.emplace_back(serve, without_app(internal::RunServe));
 
   // user
@@ -303,11 +345,17 @@ int MainImpl(int argc, char** argv, std::ostream& out, std::ostream& err) {
   audit_cmd->require_subcommand(1);
   auto* audit_verify = audit_cmd->add_subcommand("verify", "Check the audit log's hash chain");
   audit_verify->add_option("--checkpoint", args.checkpoint_file,
-                           "Also check against a checkpoint exported earlier");
+                           "Check against this exported checkpoint (default: the newest one in "
+                           "the database or the checkpoint file)");
   commands.emplace_back(audit_verify, with_app(internal::RunAuditVerify));
   auto* audit_checkpoint =
-      audit_cmd->add_subcommand("checkpoint", "Export a signed checkpoint of the log's head");
+      audit_cmd->add_subcommand("checkpoint",
+                                "Take a signed checkpoint of the log's head: kept in the database "
+                                "and the checkpoint file, and exported");
   audit_checkpoint->add_option("--out", args.out_file, "Write to this file (default stdout)");
+  audit_checkpoint->add_option("--checkpoint-webhook", args.checkpoint_webhook,
+                               "Also POST the checkpoint to this URL as an external witness "
+                               "(HMAC secret: $ACCREDIT_CHECKPOINT_WEBHOOK_SECRET)");
   commands.emplace_back(audit_checkpoint, with_app(internal::RunAuditCheckpoint));
   auto* audit_export = audit_cmd->add_subcommand("export", "Export audit records");
   audit_export->add_option("--format", args.format, "csv (default) or json")

@@ -3,6 +3,7 @@
 // cli: the single binary's command line (`accredit <noun> <verb>`) and the composition root
 // that wires store, audit, auth, registers and http together (STYLE rule 15).
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -23,6 +24,8 @@ struct App {
   const Clock& clock;
   std::unique_ptr<store::Store> store;
   std::unique_ptr<audit::CheckpointKey> checkpoint_key;  // "<db>.audit-key.pem" beside the db
+  // Takes a checkpoint every AppOptions::checkpoint_every records; each checkpoint is kept in
+  // audit_checkpoints and in "<db>.audit-checkpoints.jsonl" beside the key.
   std::unique_ptr<audit::AuditLog> audit;
   std::unique_ptr<auth::Accounts> accounts;
   std::unique_ptr<registers::Registers> registers;
@@ -40,6 +43,12 @@ struct AppOptions {
   // The SMTP password of the reminders when their settings name no password file (the CLI
   // passes $ACCREDIT_SMTP_PASSWORD, read at start-up).
   std::string smtp_password;
+  // Automatic audit checkpoints: one every this many records (0: off; docs/AUDIT.md).
+  std::int64_t checkpoint_every = 1000;
+  // External witness of every checkpoint: a webhook POST (empty: none), signed with the secret
+  // (the CLI passes $ACCREDIT_CHECKPOINT_WEBHOOK_SECRET, read at start-up).
+  std::string checkpoint_webhook_url;
+  std::string checkpoint_webhook_secret;
 };
 
 // Opens the database (creating it when allowed), applies every module's migrations and loads

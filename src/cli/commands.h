@@ -43,7 +43,10 @@ struct Args {
   std::string tls_cert;
   std::string tls_key;
   std::string access_log;
-  int reminder_interval = 60;  // seconds; 0: no reminder scheduler
+  int reminder_interval = 60;            // seconds; 0: no reminder scheduler
+  std::int64_t checkpoint_every = 1000;  // audit records; 0: no automatic checkpoints by count
+  int checkpoint_minutes = 15;           // 0: no periodic checkpoints
+  std::string checkpoint_webhook;        // external witness URL (serve, audit checkpoint)
 
   // audit.
   std::string checkpoint_file;

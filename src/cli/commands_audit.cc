@@ -24,7 +24,8 @@ Result<std::string> ReadWholeFile(const std::string& path, std::string_view fiel
 
 Result<int> RunAuditVerify(const Args& args, App& app, std::ostream& out) {
   ACC_RETURN_IF_ERROR(auth::Authorize(Operator(), auth::Action::kAuditVerify));
-  std::optional<audit::Checkpoint> checkpoint;
+  ACC_ASSIGN_OR_RETURN(auto conn, app.store->Acquire());
+  audit::VerifyReport report;
   if (!args.checkpoint_file.empty()) {
     ACC_ASSIGN_OR_RETURN(const std::string text, ReadWholeFile(args.checkpoint_file, "checkpoint"));
     auto parsed = audit::Checkpoint::FromJson(text);
@@ -33,18 +34,30 @@ Result<int> RunAuditVerify(const Args& args, App& app, std::ostream& out) {
       e.field = e.field.empty() ? "checkpoint" : "checkpoint: " + e.field;
       return e;
     }
-    checkpoint = std::move(*parsed);
+    ACC_ASSIGN_OR_RETURN(report, app.audit->Verify(*conn, &*parsed, app.checkpoint_key.get()));
+    report.checkpoint = std::move(*parsed);
+    report.checkpoint_source = audit::CheckpointSource::kArgument;
+  } else {
+    // The newest checkpoint of audit_checkpoints and of the checkpoint file.
+    ACC_ASSIGN_OR_RETURN(report, app.audit->VerifyNewest(*conn));
   }
-  ACC_ASSIGN_OR_RETURN(auto conn, app.store->Acquire());
-  ACC_ASSIGN_OR_RETURN(
-      const audit::VerifyReport report,
-      app.audit->Verify(*conn, checkpoint ? &*checkpoint : nullptr, app.checkpoint_key.get()));
+  for (const std::string& note : report.notes) {
+    out << "note: " << note << "\n";
+  }
+  const std::string against =
+      report.checkpoint
+          ? "the " + audit::DescribeCheckpoint(*report.checkpoint, report.checkpoint_source)
+          : std::string();
   if (!report.ok) {
-    return Err(ErrorCode::kDataLoss, "audit log verification FAILED: " + report.reason);
+    return Err(ErrorCode::kDataLoss, "audit log verification FAILED" +
+                                         (against.empty() ? "" : " against " + against) + ": " +
+                                         report.reason);
   }
   out << "audit log OK: " << report.records << " records";
-  if (checkpoint) {
-    out << " (consistent with the checkpoint of " << checkpoint->size << " records)";
+  if (report.checkpoint) {
+    out << " (consistent with " << against << ")";
+  } else {
+    out << " (no checkpoint found: hash chain checked only)";
   }
   out << "\n";
   return 0;
@@ -52,9 +65,8 @@ Result<int> RunAuditVerify(const Args& args, App& app, std::ostream& out) {
 
 Result<int> RunAuditCheckpoint(const Args& args, App& app, std::ostream& out) {
   ACC_RETURN_IF_ERROR(auth::Authorize(Operator(), auth::Action::kAuditVerify));
-  ACC_ASSIGN_OR_RETURN(auto conn, app.store->Acquire());
-  ACC_ASSIGN_OR_RETURN(const audit::Checkpoint cp,
-                       app.audit->MakeCheckpoint(*conn, *app.checkpoint_key));
+  // Kept in audit_checkpoints and the checkpoint file (and sent to the witness), then exported.
+  ACC_ASSIGN_OR_RETURN(const audit::Checkpoint cp, app.audit->TakeCheckpoint(*app.store));
   ACC_RETURN_IF_ERROR(WriteOutput(args.out_file, cp.ToJson() + "\n", out));
   if (!args.out_file.empty() && args.out_file != "-") {
     out << "checkpoint of " << cp.size << " records written\n";

@@ -1,7 +1,8 @@
 // `accredit serve`: wires the http::Server to the app, handles SIGTERM/SIGINT on a dedicated
 // thread (sigwait), and runs the daily idle-account check (S2.4-A1-5.5) and the reminder passes
-// (issue 4, point 7) on two small scheduler threads. Threads: main (Server::Run), signals,
-// ready-announcer, idle-account scheduler, reminder scheduler.
+// (issue 4, point 7) and the periodic audit checkpoint (docs/AUDIT.md) on small scheduler
+// threads. Threads: main (Server::Run), signals, ready-announcer, idle-account scheduler,
+// reminder scheduler, checkpoint scheduler.
 
 #include <pthread.h>
 #include <signal.h>
@@ -9,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <exception>
 #include <iostream>
 #include <mutex>
 #include <ostream>
@@ -136,6 +138,74 @@ class ReminderScheduler {
   std::thread thread_;
 };
 
+// Every minute (and once at start-up) takes an audit checkpoint when one is due: the log has
+// grown since the newest checkpoint and that one is at least `interval` old by the Clock
+// (AuditLog::TakeCheckpointIfDue). Errors are logged and the next pass tries again.
+class CheckpointScheduler {
+ public:
+  CheckpointScheduler(const audit::AuditLog& audit, store::Store& store,
+                      std::chrono::minutes interval)
+      : audit_(audit), store_(store), interval_(interval) {
+    if (interval_.count() > 0) {
+      thread_ = std::thread([this] { Loop(); });
+    }
+  }
+
+  ~CheckpointScheduler() { Stop(); }
+
+  CheckpointScheduler(const CheckpointScheduler&) = delete;
+  CheckpointScheduler& operator=(const CheckpointScheduler&) = delete;
+
+  void Stop() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) {
+      thread_.join();
+    }
+  }
+
+ private:
+  static constexpr auto kPoll = std::chrono::minutes(1);
+
+  void Pass() {
+    // This thread's catch boundary: a failed pass is logged and the server keeps serving.
+    try {
+      auto taken = audit_.TakeCheckpointIfDue(store_, interval_);
+      if (!taken) {
+        std::cerr << "accredit: periodic audit checkpoint failed: " << taken.error().message
+                  << "\n";
+      }
+    } catch (const std::exception&) {
+      std::cerr << "accredit: periodic audit checkpoint failed: internal error\n";
+    } catch (...) {
+      std::cerr << "accredit: periodic audit checkpoint failed: internal error\n";
+    }
+  }
+
+  void Loop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!stop_) {
+      lock.unlock();
+      Pass();
+      lock.lock();
+      if (cv_.wait_for(lock, kPoll, [this] { return stop_; })) {
+        return;
+      }
+    }
+  }
+
+  const audit::AuditLog& audit_;
+  store::Store& store_;
+  const std::chrono::minutes interval_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;  // guarded by mu_
+  std::thread thread_;
+};
+
 }  // namespace
 
 Result<int> RunServe(const Args& args, const Clock& clock, std::ostream& out) {
@@ -195,8 +265,12 @@ Result<int> RunServe(const Args& args, const Clock& clock, std::ostream& out) {
   ReminderScheduler reminder_scheduler(*app->reminders, app->clock,
                                        std::chrono::seconds(args.reminder_interval));
 
+  CheckpointScheduler checkpoint_scheduler(*app->audit, *app->store,
+                                           std::chrono::minutes(args.checkpoint_minutes));
+
   Status run = server->Run();
   finished.store(true);
+  checkpoint_scheduler.Stop();
   reminder_scheduler.Stop();
   scheduler.Stop();
   pthread_kill(signal_thread.native_handle(), SIGTERM);

@@ -408,11 +408,21 @@ void RegisterApi(httplib::Server& svr, Context& ctx) {
       Api(ctx, [&ctx](const Authn& who, const httplib::Request&, httplib::Response& res) -> Status {
         ACC_RETURN_IF_ERROR(auth::Authorize(who.principal, auth::Action::kAuditVerify));
         ACC_ASSIGN_OR_RETURN(auto conn, ctx.Svc().store.Acquire());
-        ACC_ASSIGN_OR_RETURN(audit::VerifyReport r, ctx.Svc().audit.Verify(*conn));
+        // Against the newest checkpoint of audit_checkpoints and the checkpoint file.
+        ACC_ASSIGN_OR_RETURN(audit::VerifyReport r, ctx.Svc().audit.VerifyNewest(*conn));
+        json checkpoint = nullptr;
+        if (r.checkpoint) {
+          checkpoint = {{"size", r.checkpoint->size},
+                        {"issued_at", FormatInstantUtc(r.checkpoint->issued_at)},
+                        {"head_hash", r.checkpoint->head_hash_hex},
+                        {"source", audit::CheckpointSourceName(r.checkpoint_source)}};
+        }
         WriteJson(res, {{"ok", r.ok},
                         {"records", r.records},
                         {"first_bad", r.first_bad ? json(*r.first_bad) : json(nullptr)},
-                        {"reason", r.reason}});
+                        {"reason", r.reason},
+                        {"checkpoint", checkpoint},
+                        {"notes", r.notes}});
         return Status::Ok();
       }));
 

@@ -207,11 +207,84 @@ TEST_F(CliTest, AuditCheckpointCatchesTruncation) {
   ASSERT_EQ(Shell("sqlite3 '" + Db() +
                   "' \"DELETE FROM audit_log WHERE seq >= (SELECT MAX(seq) - 1 FROM audit_log)\""),
             0);
-  // The chain alone still verifies: only the checkpoint catches truncation.
-  EXPECT_EQ(Run({"--db", Db(), "audit", "verify"}).code, 0);
   const CliRun bad = Run({"--db", Db(), "audit", "verify", "--checkpoint", cp});
   EXPECT_EQ(bad.code, 9);
   EXPECT_NE(bad.err.find("truncated"), std::string::npos) << bad.err;
+  // `audit checkpoint` also kept the checkpoint, so plain verify catches it too.
+  const CliRun plain = Run({"--db", Db(), "audit", "verify"});
+  EXPECT_EQ(plain.code, 9) << plain.out;
+  EXPECT_NE(plain.err.find("truncated"), std::string::npos) << plain.err;
+}
+
+TEST_F(CliTest, AuditCheckpointFillsTheTableAndTheFile) {
+  InitDb();
+  const std::string file = Db() + ".audit-checkpoints.jsonl";
+  EXPECT_FALSE(std::filesystem::exists(file));
+  const CliRun first = Run({"--db", Db(), "audit", "checkpoint"});
+  ASSERT_EQ(first.code, 0) << first.err;
+  auto exported = nlohmann::json::parse(first.out, nullptr, false);
+  ASSERT_TRUE(exported.is_object()) << first.out;
+
+  ASSERT_EQ(Shell("sqlite3 '" + Db() + "' 'SELECT size FROM audit_checkpoints' > '" +
+                  dir_.File("sizes.txt") + "'"),
+            0);
+  const auto rows = Lines(testing::ReadFile(dir_.File("sizes.txt")));
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0], std::to_string(exported["size"].get<std::int64_t>()));
+
+  const auto lines = Lines(testing::ReadFile(file));
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(nlohmann::json::parse(lines[0], nullptr, false), exported);
+  EXPECT_EQ(std::filesystem::status(file).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+
+  // A second one is appended, not overwritten.
+  ASSERT_EQ(Run({"--db", Db(), "user", "add", "alice", "--role", "auditor", "--password-file",
+                 PasswordFile("another-long-password")})
+                .code,
+            0);
+  ASSERT_EQ(Run({"--db", Db(), "audit", "checkpoint", "--out", dir_.File("cp.json")}).code, 0);
+  EXPECT_EQ(Lines(testing::ReadFile(file)).size(), 2u);
+}
+
+TEST_F(CliTest, PlainAuditVerifyUsesTheNewestCheckpointFromTheTableThenTheFile) {
+  InitDb();
+  const CliRun none = Run({"--db", Db(), "audit", "verify"});
+  ASSERT_EQ(none.code, 0) << none.err;
+  EXPECT_NE(none.out.find("no checkpoint found"), std::string::npos) << none.out;
+
+  for (const char* name : {"alice", "brian", "chloe", "dylan", "emily", "frank"}) {
+    ASSERT_EQ(Run({"--db", Db(), "user", "add", name, "--role", "auditor", "--password-file",
+                   PasswordFile("another-long-password")})
+                  .code,
+              0);
+  }
+  ASSERT_EQ(Run({"--db", Db(), "audit", "checkpoint", "--out", dir_.File("cp.json")}).code, 0);
+  const CliRun ok = Run({"--db", Db(), "audit", "verify"});
+  ASSERT_EQ(ok.code, 0) << ok.err;
+  EXPECT_NE(ok.out.find("(database)"), std::string::npos) << ok.out;
+
+  // Delete the last 5 records.
+  ASSERT_EQ(Shell("sqlite3 '" + Db() +
+                  "' \"DELETE FROM audit_log WHERE seq > (SELECT MAX(seq) - 5 FROM audit_log)\""),
+            0);
+  const CliRun bad = Run({"--db", Db(), "audit", "verify"});
+  EXPECT_EQ(bad.code, 9) << bad.out;
+  EXPECT_NE(bad.err.find("FAILED against the checkpoint of "), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("(database): log truncated"), std::string::npos) << bad.err;
+
+  // ... and the database copies of the checkpoints: the file copy still catches it.
+  ASSERT_EQ(Shell("sqlite3 '" + Db() + "' 'DELETE FROM audit_checkpoints'"), 0);
+  const CliRun still_bad = Run({"--db", Db(), "audit", "verify"});
+  EXPECT_EQ(still_bad.code, 9) << still_bad.out;
+  EXPECT_NE(still_bad.err.find("(file): log truncated"), std::string::npos) << still_bad.err;
+
+  // A malformed line in the file is reported with its number and skipped.
+  std::ofstream(Db() + ".audit-checkpoints.jsonl", std::ios::app) << "garbage\n";
+  const CliRun noted = Run({"--db", Db(), "audit", "verify"});
+  EXPECT_EQ(noted.code, 9);
+  EXPECT_NE(noted.out.find("note: checkpoint file line 2 skipped"), std::string::npos) << noted.out;
+  EXPECT_NE(noted.err.find("(file): log truncated"), std::string::npos) << noted.err;
 }
 
 TEST_F(CliTest, AuditExportCsvAndJson) {
