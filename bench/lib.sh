@@ -5,7 +5,8 @@
 start_server() {
   local bin="$1" db="$2" work="$3" port
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  "$bin" --db "$db" serve --host 127.0.0.1 --port "$port" --access-log none >"$work/server.out" 2>&1 &
+  "$bin" --db "$db" serve --host 127.0.0.1 --port "$port" --access-log none \
+    --max-connections-per-address 1000 >"$work/server.out" 2>&1 &
   SERVER=$!
   URL="http://127.0.0.1:$port"
   for _ in $(seq 100); do

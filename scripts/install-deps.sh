@@ -21,6 +21,7 @@ build_pkgs=(
   libzip-dev                      # DOCX packages (docs module)
   libxlsxwriter-dev               # XLSX workbooks (docs module)
   libcurl4-openssl-dev            # SMTP (STARTTLS) and webhook client (notify module)
+  libpwquality-dev cracklib-runtime  # password policy: cracklib dictionary and rules
 )
 test_pkgs=(
   chromium                        # browser tests (driven by npm playwright-core)
@@ -33,6 +34,7 @@ test_pkgs=(
   libreoffice-calc-nogui          # docs tests: headless XLSX -> CSV conversion
   poppler-utils                   # docs tests: pdftotext
   libxml2-utils                   # docs tests: xmllint --noout on DOCX parts
+  python3                         # catalogue test: re-runs scripts/gen-clauses.py
 )
 
 want=("${build_pkgs[@]}")

@@ -13,6 +13,8 @@
 #include <nlohmann/json.hpp>
 #include <openssl/evp.h>
 
+#include "audit/internal.h"
+
 namespace accredit::audit {
 namespace {
 
@@ -278,7 +280,6 @@ Result<VerifyReport> AuditLog::Verify(store::Connection& conn, const Checkpoint*
     report.reason = std::move(reason);
   };
 
-  std::string checkpoint_head;  // raw bytes
   if (checkpoint != nullptr) {
     if (key == nullptr) {
       return Err(ErrorCode::kFailedPrecondition, "checking a checkpoint needs the checkpoint key");
@@ -294,18 +295,32 @@ Result<VerifyReport> AuditLog::Verify(store::Connection& conn, const Checkpoint*
     }
   }
 
+  ACC_RETURN_IF_ERROR(
+      internal::ScanChain(conn, 1, std::string(kHashSize, '\0'), checkpoint, report));
+  return report;
+}
+
+namespace internal {
+
+Status ScanChain(store::Connection& conn, std::int64_t first_seq, std::string running_prev,
+                 const Checkpoint* checkpoint, VerifyReport& report) {
+  auto fail = [&](std::optional<std::int64_t> position, std::string reason) {
+    report.ok = false;
+    report.first_bad = position;
+    report.reason = std::move(reason);
+  };
+  std::string checkpoint_head;  // raw bytes
   ChainHasher hasher;
   ACC_RETURN_IF_ERROR(hasher.Init());
-  std::string running_prev(kHashSize, '\0');
   Hash computed{};
-  std::int64_t expected = 1;
+  std::int64_t expected = first_seq;
   bool stopped = false;
   // Set when the stored prev_hash does not link; diagnosed after the scan.
   std::string orphan_prev;
 
   Status scan = conn.ForEach(
-      "SELECT " + std::string(kColumns) + " FROM audit_log ORDER BY seq", {},
-      [&](const store::RowView& row) -> Status {
+      "SELECT " + std::string(kColumns) + " FROM audit_log WHERE seq >= ? ORDER BY seq",
+      {first_seq}, [&](const store::RowView& row) -> Status {
         const std::int64_t seq = row.Int(0);
         auto stop = [&](std::optional<std::int64_t> position, std::string reason) {
           fail(position, std::move(reason));
@@ -371,14 +386,41 @@ Result<VerifyReport> AuditLog::Verify(store::Connection& conn, const Checkpoint*
                         std::to_string(seq - 1) + " (a record was inserted, deleted or modified)";
       }
     }
-    return report;
+    return Status::Ok();
   }
   if (checkpoint != nullptr && report.records < checkpoint->size) {
     fail(report.records + 1, "log truncated: checkpoint has " + std::to_string(checkpoint->size) +
                                  " records, log has " + std::to_string(report.records));
   }
+  return Status::Ok();
+}
+
+Result<VerifyReport> VerifyTail(store::Connection& conn, const Checkpoint& checkpoint) {
+  VerifyReport report;
+  if (checkpoint.size <= 0) {
+    ACC_RETURN_IF_ERROR(ScanChain(conn, 1, std::string(kHashSize, '\0'), nullptr, report));
+    return report;
+  }
+  ACC_ASSIGN_OR_RETURN(auto rows,
+                       conn.Query("SELECT hash FROM audit_log WHERE seq = ?", {checkpoint.size}));
+  const std::string stored = rows.empty() ? std::string() : rows[0][0].Bytes();
+  if (rows.empty() || HexEncode(stored) != checkpoint.head_hash_hex) {
+    report.ok = false;
+    report.first_bad = checkpoint.size;
+    report.reason = rows.empty()
+                        ? "log truncated: checkpoint has " + std::to_string(checkpoint.size) +
+                              " records, record " + std::to_string(checkpoint.size) + " is missing"
+                        : "record " + std::to_string(checkpoint.size) +
+                              ": hash does not match the checkpoint's head hash (the log "
+                              "was rewritten since the checkpoint)";
+    return report;
+  }
+  report.records = checkpoint.size;
+  ACC_RETURN_IF_ERROR(ScanChain(conn, checkpoint.size + 1, stored, nullptr, report));
   return report;
 }
+
+}  // namespace internal
 
 Result<Checkpoint> AuditLog::MakeCheckpoint(store::Connection& conn,
                                             const CheckpointKey& key) const {

@@ -9,6 +9,7 @@
 #include <array>
 #include <cerrno>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -21,6 +22,7 @@
 #include <openssl/pem.h>
 
 #include "audit/audit.h"
+#include "audit/internal.h"
 
 namespace accredit::audit {
 namespace {
@@ -566,11 +568,14 @@ void AuditLog::ReportError(const Error& error) const {
   }
 }
 
-Result<VerifyReport> AuditLog::VerifyNewest(store::Connection& conn) const {
-  if (options_.key == nullptr) {
-    return Verify(conn);
-  }
+namespace {
 
+// The newest checkpoint that verifies (largest size, then latest; from the table and the file),
+// and the log checked against it: wholly (`full`, which gets nullptr when there is none), or,
+// with `tail_only`, only from the checkpoint on (internal::VerifyTail).
+Result<VerifyReport> VerifyAgainstNewest(
+    store::Connection& conn, const CheckpointKey& key, const std::string& file_path, bool tail_only,
+    const std::function<Result<VerifyReport>(const Checkpoint*)>& full) {
   struct Candidate {
     Checkpoint checkpoint;
     CheckpointSource source;
@@ -597,8 +602,8 @@ Result<VerifyReport> AuditLog::VerifyNewest(store::Connection& conn) const {
     cp.signature_b64 = r[5].Text();
     candidates.push_back({std::move(cp), CheckpointSource::kDatabase});
   }
-  if (!options_.file_path.empty()) {
-    CheckpointFileContents file = ReadCheckpointFile(options_.file_path);
+  if (!file_path.empty()) {
+    CheckpointFileContents file = ReadCheckpointFile(file_path);
     for (auto& note : file.notes) {
       notes.push_back(std::move(note));
     }
@@ -614,7 +619,6 @@ Result<VerifyReport> AuditLog::VerifyNewest(store::Connection& conn) const {
                      }
                      return a.checkpoint.issued_at > b.checkpoint.issued_at;
                    });
-  const CheckpointKey& key = *options_.key;
   const Candidate* chosen = nullptr;
   for (const Candidate& c : candidates) {
     if (c.checkpoint.key_id != key.KeyId()) {
@@ -632,9 +636,13 @@ Result<VerifyReport> AuditLog::VerifyNewest(store::Connection& conn) const {
   }
   VerifyReport report;
   if (chosen == nullptr) {
-    ACC_ASSIGN_OR_RETURN(report, Verify(conn));
+    ACC_ASSIGN_OR_RETURN(report, full(nullptr));
   } else {
-    ACC_ASSIGN_OR_RETURN(report, Verify(conn, &chosen->checkpoint, &key));
+    if (tail_only) {
+      ACC_ASSIGN_OR_RETURN(report, internal::VerifyTail(conn, chosen->checkpoint));
+    } else {
+      ACC_ASSIGN_OR_RETURN(report, full(&chosen->checkpoint));
+    }
     report.checkpoint = chosen->checkpoint;
     report.checkpoint_source = chosen->source;
   }
@@ -642,11 +650,29 @@ Result<VerifyReport> AuditLog::VerifyNewest(store::Connection& conn) const {
   return report;
 }
 
+}  // namespace
+
+Result<VerifyReport> AuditLog::VerifyNewest(store::Connection& conn) const {
+  if (options_.key == nullptr) {
+    return Verify(conn);
+  }
+  return VerifyAgainstNewest(conn, *options_.key, options_.file_path, /*tail_only=*/false,
+                             [&](const Checkpoint* cp) {
+                               return Verify(conn, cp, cp != nullptr ? options_.key : nullptr);
+                             });
+}
+
 Result<Checkpoint> AuditLog::SignAndStore(store::Connection& conn) const {
   if (options_.key == nullptr) {
     return Err(ErrorCode::kFailedPrecondition, "no checkpoint key is configured");
   }
-  ACC_ASSIGN_OR_RETURN(const VerifyReport report, VerifyNewest(conn));
+  // Only the records since the newest checkpoint are checked: signing is then proportional to
+  // the records since the last checkpoint, not to the whole log (a full check stays with
+  // `audit verify`). Without any checkpoint yet, the whole chain.
+  ACC_ASSIGN_OR_RETURN(
+      const VerifyReport report,
+      VerifyAgainstNewest(conn, *options_.key, options_.file_path,
+                          /*tail_only=*/true, [&](const Checkpoint*) { return Verify(conn); }));
   if (!report.ok) {
     std::string against;
     if (report.checkpoint) {

@@ -23,7 +23,7 @@ namespace {
 using Json = nlohmann::json;
 
 constexpr std::string_view kInvalidLogin = "invalid username or password";
-constexpr std::string_view kTooManyFailures = "too many failed attempts; try again later";
+constexpr std::string_view kTooManyFailures = "too many failed attempts; try again";
 constexpr std::string_view kBadSession = "session expired or unknown";
 constexpr std::string_view kBadToken = "invalid API token";
 constexpr std::string_view kIdleReason = "inactive for 90 days (S2.4-A1-5.5)";
@@ -89,12 +89,15 @@ Result<std::optional<Instant>> StoredOptInstant(const store::Value& v) {
 
 constexpr std::string_view kUserColumns =
     "id, username, display_name, email, role, supplier_id, disabled, disabled_reason, "
-    "created_at, last_login_at, enabled_at, password_hash";
+    "created_at, last_login_at, enabled_at, password_hash, credentials_reset_at";
 
 struct UserRow {
   User user;
   std::optional<Instant> enabled_at;
   std::string password_hash;
+  // Every session, API token and calendar feed issued before this instant is void (set by
+  // password reset, disabling and role changes; re-enabling leaves it, so nothing revives).
+  std::optional<Instant> credentials_reset_at;
 };
 
 Result<UserRow> ToUserRow(const store::Row& r) {
@@ -116,6 +119,7 @@ Result<UserRow> ToUserRow(const store::Row& r) {
   ACC_ASSIGN_OR_RETURN(out.user.last_login_at, StoredOptInstant(r[9]));
   ACC_ASSIGN_OR_RETURN(out.enabled_at, StoredOptInstant(r[10]));
   out.password_hash = r[11].Text();
+  ACC_ASSIGN_OR_RETURN(out.credentials_reset_at, StoredOptInstant(r[12]));
   return out;
 }
 
@@ -141,23 +145,30 @@ Result<UserRow> LoadUserById(store::Connection& conn, std::int64_t id) {
 
 // The instant from which inactivity is counted: the latest of creation, last login and the last
 // re-enabling (so that an administrator re-enabling an idle account gives it a fresh start).
+// Using a session, token or feed is not a sign-in: an account nobody has signed in to for 90
+// days is inactive, whatever its tokens do (and tokens live at most 90 days by default).
 Instant LastActivity(const UserRow& row) {
   Instant t = row.user.created_at;
-  if (row.user.last_login_at && *row.user.last_login_at > t) {
-    t = *row.user.last_login_at;
-  }
-  if (row.enabled_at && *row.enabled_at > t) {
-    t = *row.enabled_at;
+  for (const auto& o : {row.user.last_login_at, row.enabled_at}) {
+    if (o && *o > t) {
+      t = *o;
+    }
   }
   return t;
 }
 
-Principal PrincipalOf(const User& u) {
+// Was a credential issued at `issued_at` voided by a later reset of the account's credentials?
+bool Voided(const UserRow& row, Instant issued_at) {
+  return row.credentials_reset_at && issued_at <= *row.credentials_reset_at;
+}
+
+Principal PrincipalOf(const User& u, Credential credential) {
   Principal p;
   p.user_id = u.id;
   p.username = u.username;
   p.role = u.role;
   p.supplier_id = u.supplier_id;
+  p.credential = credential;
   return p;
 }
 
@@ -174,7 +185,7 @@ std::string UserJson(const User& u) {
   if (u.supplier_id) {
     j["supplier_id"] = *u.supplier_id;
   }
-  return j.dump();
+  return DumpJson(j);
 }
 
 // Audit view of an API token: never the token or its hash.
@@ -192,7 +203,7 @@ std::string TokenJson(const ApiToken& t) {
   if (t.revoked_at) {
     j["revoked_at"] = FormatInstantUtc(*t.revoked_at);
   }
-  return j.dump();
+  return DumpJson(j);
 }
 
 constexpr std::string_view kTokenColumns =
@@ -234,7 +245,8 @@ bool HasControlChar(std::string_view s) {
 }
 
 Status ValidateDisplayName(std::string_view s) {
-  if (s.size() > 200 || HasControlChar(s)) {
+  ACC_RETURN_IF_ERROR(CheckUtf8(s, "display_name"));
+  if (CodePointCount(s) > 200 || HasControlChar(s)) {
     return Err(ErrorCode::kInvalidArgument,
                "must be at most 200 characters without control characters", "display_name");
   }
@@ -246,6 +258,7 @@ Status ValidateEmail(std::string_view s) {
   if (s.empty()) {
     return Status::Ok();
   }
+  ACC_RETURN_IF_ERROR(CheckUtf8(s, "email"));
   const auto at = s.find('@');
   const bool shape_ok = s.size() <= 254 && at != std::string_view::npos && at > 0 &&
                         s.find('@', at + 1) == std::string_view::npos &&
@@ -294,36 +307,33 @@ struct LoginAttempt {
   std::string user_id;  // the account's id, or empty
 };
 
-// Records one failed login (for throttling) and audits it, in its own transaction.
-Status RecordLoginFailure(store::Connection& conn, const audit::AuditLog& audit,
-                          const LoginAttempt& attempt, std::string_view reason) {
-  ACC_ASSIGN_OR_RETURN(auto tx, conn.Begin(store::TxMode::kWrite));
+// Voids every credential of account `user_id`: its sessions end, its API tokens are revoked
+// (revoked_at = now) and every calendar feed issued until now stops working
+// (credentials_reset_at, which the feed check compares; see AuthenticateFeedOwner). Returns how
+// many tokens were revoked. REQUIRES: conn is inside a write transaction.
+Result<std::int64_t> RevokeCredentials(store::Connection& conn, std::int64_t user_id, Instant now) {
+  const std::string now_text = FormatInstantUtc(now);
+  ACC_RETURN_IF_ERROR(conn.Execute("DELETE FROM sessions WHERE user_id = ?", {user_id}));
+  ACC_ASSIGN_OR_RETURN(
+      std::int64_t tokens,
+      conn.Execute("UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+                   {now_text, user_id}));
   ACC_RETURN_IF_ERROR(
-      conn.Execute("INSERT INTO login_failures (username_hash, at, remote_addr) VALUES (?, ?, ?)",
-                   {attempt.username_hash, attempt.at, attempt.remote_addr}));
-  ACC_RETURN_IF_ERROR(audit.Append(
-      conn,
-      audit::Entry{
-          .actor = attempt.actor,
-          .action = "login.failed",
-          .entity_type = "user",
-          .entity_id = attempt.user_id,
-          .before_json = "null",
-          .after_json = Json{{"reason", reason}, {"remote_addr", attempt.remote_addr}}.dump()}));
-  return tx.Commit();
+      conn.Execute("UPDATE users SET credentials_reset_at = ? WHERE id = ?", {now_text, user_id}));
+  return tokens;
 }
 
-// Disables `user` for inactivity (S2.4-A1-5.5), ends its sessions and audits it as done by
+// Disables `user` for inactivity (S2.4-A1-5.5), voids its credentials and audits it as done by
 // "system". REQUIRES: conn is inside a write transaction.
-Status DisableForInactivity(store::Connection& conn, const audit::AuditLog& audit,
-                            const User& user) {
+Status DisableForInactivity(store::Connection& conn, const audit::AuditLog& audit, const User& user,
+                            Instant now) {
   User after = user;
   after.disabled = true;
   after.disabled_reason = std::string(kIdleReason);
   ACC_RETURN_IF_ERROR(conn.Execute(
       "UPDATE users SET disabled = 1, disabled_reason = ? WHERE id = ? AND disabled = 0",
       {after.disabled_reason, after.id}));
-  ACC_RETURN_IF_ERROR(conn.Execute("DELETE FROM sessions WHERE user_id = ?", {after.id}));
+  ACC_RETURN_IF_ERROR(RevokeCredentials(conn, after.id, now).status());
   return audit
       .Append(conn, audit::Entry{.actor = "system",
                                  .action = "user.disable",
@@ -347,30 +357,39 @@ Result<Session> StartSession(store::Connection& conn, const audit::AuditLog& aud
   ACC_ASSIGN_OR_RETURN(auto tx, conn.Begin(store::TxMode::kWrite));
   ACC_RETURN_IF_ERROR(
       conn.Execute("UPDATE users SET last_login_at = ? WHERE id = ?", {attempt.at, user.id}));
+  // A success clears this account-and-address's failures (the attempt's own reservation
+  // included) and makes the address known to the account, so that failures elsewhere never
+  // throttle it (see Throttled).
   ACC_RETURN_IF_ERROR(
-      conn.Execute("DELETE FROM login_failures WHERE username_hash = ?", {attempt.username_hash}));
+      conn.Execute("DELETE FROM login_failures WHERE username_hash = ? AND remote_addr = ?",
+                   {attempt.username_hash, attempt.remote_addr}));
+  ACC_RETURN_IF_ERROR(
+      conn.Execute("DELETE FROM known_logins WHERE username_hash = ? AND remote_addr = ?",
+                   {attempt.username_hash, attempt.remote_addr}));
+  ACC_RETURN_IF_ERROR(conn.Execute(
+      "INSERT INTO known_logins (username_hash, remote_addr, last_at) VALUES (?, ?, ?)",
+      {attempt.username_hash, attempt.remote_addr, attempt.at}));
   ACC_RETURN_IF_ERROR(conn.Execute(
       "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, "
       "expires_at) VALUES (?, ?, ?, ?, ?, ?)",
       {token_hash, user.id, csrf, attempt.at, attempt.at, FormatInstantUtc(expires)}));
   // The session is identified in the log by a short prefix of the token's hash: enough to pair
   // a login with its logout, useless for resuming the session.
-  ACC_RETURN_IF_ERROR(
-      audit.Append(conn, audit::Entry{.actor = user.username,
-                                      .action = "login",
-                                      .entity_type = "session",
-                                      .entity_id = token_hash.substr(0, 16),
-                                      .before_json = "null",
-                                      .after_json = Json{{"user_id", user.id},
-                                                         {"remote_addr", attempt.remote_addr},
-                                                         {"expires_at", FormatInstantUtc(expires)}}
-                                                        .dump()}));
+  ACC_RETURN_IF_ERROR(audit.Append(
+      conn, audit::Entry{.actor = user.username,
+                         .action = "login",
+                         .entity_type = "session",
+                         .entity_id = token_hash.substr(0, 16),
+                         .before_json = "null",
+                         .after_json = DumpJson(Json{{"user_id", user.id},
+                                                     {"remote_addr", attempt.remote_addr},
+                                                     {"expires_at", FormatInstantUtc(expires)}})}));
   ACC_RETURN_IF_ERROR(tx.Commit());
 
   Session session;
   session.token = std::move(token);
   session.csrf_token = std::move(csrf);
-  session.principal = PrincipalOf(user);
+  session.principal = PrincipalOf(user, Credential::kSession);
   session.expires_at = expires;
   return session;
 }
@@ -381,7 +400,117 @@ Status ValidateNewUser(const NewUser& user) {
   ACC_RETURN_IF_ERROR(ValidateEmail(user.email));
   ACC_RETURN_IF_ERROR(ValidateRole(user.role));
   ACC_RETURN_IF_ERROR(ValidateSupplier(user.role, user.supplier_id));
-  return CheckPasswordPolicy(user.password);
+  return CheckPasswordPolicy(user.password, user.username);
+}
+
+// ---- Throttling ----
+
+// Failures of one kind of key inside the window, and the newest of them.
+struct FailureCount {
+  std::int64_t n = 0;
+  std::optional<Instant> last;
+};
+
+Result<FailureCount> CountFailures(store::Connection& conn, std::string_view where,
+                                   store::Params params) {
+  ACC_ASSIGN_OR_RETURN(
+      auto row,
+      conn.QueryOne("SELECT COUNT(*), MAX(at) FROM login_failures WHERE " + std::string(where),
+                    std::move(params)));
+  FailureCount out;
+  out.n = row[0].Int();
+  if (out.n > 0) {
+    ACC_ASSIGN_OR_RETURN(out.last, StoredOptInstant(row[1]));
+  }
+  return out;
+}
+
+// The earliest instant the next attempt may be made under `rule`, given `count` failures.
+std::optional<Instant> NextAllowed(const ThrottleRule& rule, const FailureCount& count) {
+  if (count.n < rule.threshold || !count.last) {
+    return std::nullopt;
+  }
+  const std::int64_t doublings = std::min<std::int64_t>(count.n - rule.threshold, 30);
+  auto delay = std::chrono::duration_cast<std::chrono::seconds>(rule.first_delay) *
+               (std::int64_t{1} << doublings);
+  delay = std::min(delay, std::chrono::duration_cast<std::chrono::seconds>(rule.max_delay));
+  return *count.last + delay;
+}
+
+// Decides whether `attempt` may check a password now and, if so, reserves it as a failure (see
+// Accounts::Login). Returns the instant to wait until when it may not.
+Result<std::optional<Instant>> ReserveAttempt(store::Connection& conn,
+                                              const AccountsOptions& options,
+                                              const LoginAttempt& attempt, Instant now) {
+  const std::string since = FormatInstantUtc(now - options.failure_window);
+  ACC_ASSIGN_OR_RETURN(auto tx, conn.Begin(store::TxMode::kWrite));
+  ACC_ASSIGN_OR_RETURN(FailureCount pair,
+                       CountFailures(conn, "username_hash = ? AND remote_addr = ? AND at > ?",
+                                     {attempt.username_hash, attempt.remote_addr, since}));
+  ACC_ASSIGN_OR_RETURN(FailureCount address, CountFailures(conn, "remote_addr = ? AND at > ?",
+                                                           {attempt.remote_addr, since}));
+  std::vector<std::optional<Instant>> limits = {NextAllowed(options.throttle.per_pair, pair),
+                                                NextAllowed(options.throttle.per_address, address)};
+  // The per-account limit guards against guessing from many addresses. It never applies to an
+  // address that has signed in to the account before, so failures elsewhere cannot shut the
+  // account's owner out.
+  ACC_ASSIGN_OR_RETURN(auto known,
+                       conn.Query("SELECT 1 FROM known_logins WHERE username_hash = ? AND "
+                                  "remote_addr = ?",
+                                  {attempt.username_hash, attempt.remote_addr}));
+  if (known.empty()) {
+    ACC_ASSIGN_OR_RETURN(FailureCount account, CountFailures(conn, "username_hash = ? AND at > ?",
+                                                             {attempt.username_hash, since}));
+    limits.push_back(NextAllowed(options.throttle.per_account, account));
+  }
+  std::optional<Instant> wait_until;
+  for (const auto& l : limits) {
+    if (l && *l > now && (!wait_until || *l > *wait_until)) {
+      wait_until = l;
+    }
+  }
+  if (wait_until) {
+    return wait_until;  // nothing reserved; the transaction rolls back
+  }
+  ACC_RETURN_IF_ERROR(
+      conn.Execute("INSERT INTO login_failures (username_hash, at, remote_addr) VALUES (?, ?, ?)",
+                   {attempt.username_hash, attempt.at, attempt.remote_addr}));
+  ACC_RETURN_IF_ERROR(tx.Commit());
+  return std::optional<Instant>();
+}
+
+// Audits one failed or throttled login, in its own transaction.
+Status AuditLoginFailure(store::Connection& conn, const audit::AuditLog& audit,
+                         const LoginAttempt& attempt, std::string_view reason) {
+  ACC_ASSIGN_OR_RETURN(auto tx, conn.Begin(store::TxMode::kWrite));
+  ACC_RETURN_IF_ERROR(audit.Append(
+      conn, audit::Entry{.actor = attempt.actor,
+                         .action = "login.failed",
+                         .entity_type = "user",
+                         .entity_id = attempt.user_id,
+                         .before_json = "null",
+                         .after_json = DumpJson(
+                             Json{{"reason", reason}, {"remote_addr", attempt.remote_addr}})}));
+  return tx.Commit();
+}
+
+// The checks at every use of a session, token or feed of `user`, beyond the credential's own:
+// a disabled account is refused; an account idle past the limit is disabled there and then
+// (S2.4-A1-5.5, audited as done by "system") and refused, not at the next login attempt or
+// daily job. `refusal` when refused.
+Status CheckCredentialUse(store::Connection& conn, const audit::AuditLog& audit,
+                          const AccountsOptions& options, const UserRow& user, Instant now,
+                          const Error& refusal) {
+  if (user.user.disabled) {
+    return refusal;
+  }
+  if (now - LastActivity(user) > options.idle_disable_after) {
+    ACC_ASSIGN_OR_RETURN(auto tx, conn.Begin(store::TxMode::kWrite));
+    ACC_RETURN_IF_ERROR(DisableForInactivity(conn, audit, user.user, now));
+    ACC_RETURN_IF_ERROR(tx.Commit());
+    return refusal;
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -436,6 +565,22 @@ CREATE TABLE login_failures (
   remote_addr TEXT NOT NULL
 );
 CREATE INDEX login_failures_user_at ON login_failures (username_hash, at);
+)sql"},
+      {101, "auth: credential resets, per-address throttling, token policy",
+       R"sql(
+ALTER TABLE users ADD COLUMN credentials_reset_at TEXT;
+CREATE INDEX login_failures_addr_at ON login_failures (remote_addr, at);
+CREATE TABLE known_logins (
+  username_hash TEXT NOT NULL,
+  remote_addr TEXT NOT NULL,
+  last_at TEXT NOT NULL,
+  PRIMARY KEY (username_hash, remote_addr)
+);
+CREATE TABLE auth_settings (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  token_max_days INTEGER NOT NULL
+);
+INSERT INTO auth_settings (id, token_max_days) VALUES (1, 90);
 )sql"},
   };
 }
@@ -529,7 +674,8 @@ Result<User> Accounts::FindByUsername(std::string_view username) {
 
 Status Accounts::DisableUser(const Principal& actor, std::int64_t id, std::string_view reason) {
   ACC_RETURN_IF_ERROR(Authorize(actor, Action::kUserUpdate));
-  if (reason.size() > 500 || HasControlChar(reason)) {
+  ACC_RETURN_IF_ERROR(CheckUtf8(reason, "reason"));
+  if (CodePointCount(reason) > 500 || HasControlChar(reason)) {
     return Err(ErrorCode::kInvalidArgument,
                "must be at most 500 characters without control characters", "reason");
   }
@@ -549,8 +695,9 @@ Status Accounts::DisableUser(const Principal& actor, std::int64_t id, std::strin
   ACC_RETURN_IF_ERROR(
       conn->Execute("UPDATE users SET disabled = 1, disabled_reason = ? WHERE id = ?",
                     {after.disabled_reason, id}));
-  // A disabled account keeps no live sessions.
-  ACC_RETURN_IF_ERROR(conn->Execute("DELETE FROM sessions WHERE user_id = ?", {id}));
+  // A disabled account keeps no live credential, and enabling it later revives none.
+  ACC_ASSIGN_OR_RETURN(const std::int64_t revoked, RevokeCredentials(*conn, id, clock_.Now()));
+  (void)revoked;
   ACC_RETURN_IF_ERROR(audit_.Append(*conn, audit::Entry{.actor = actor.username,
                                                         .action = "user.disable",
                                                         .entity_type = "user",
@@ -594,10 +741,18 @@ Status Accounts::ResetPassword(const Principal& actor, std::int64_t id,
   if (!self) {
     ACC_RETURN_IF_ERROR(Authorize(actor, Action::kUserUpdate));
   }
-  ACC_RETURN_IF_ERROR(CheckPasswordPolicy(new_password));
+  ACC_ASSIGN_OR_RETURN(auto conn, store_.Acquire());
+  {
+    // Scope and the policy (which needs the user name) first; Argon2id is deliberately slow,
+    // so hash outside the write transaction.
+    ACC_ASSIGN_OR_RETURN(UserRow target, LoadUserById(*conn, id));
+    if (!self) {
+      ACC_RETURN_IF_ERROR(Authorize(actor, Action::kUserUpdate, Scope{target.user.supplier_id}));
+    }
+    ACC_RETURN_IF_ERROR(CheckPasswordPolicy(new_password, target.user.username));
+  }
   ACC_ASSIGN_OR_RETURN(std::string hash, HashPassword(new_password, options_.hash));
   const std::string now_text = FormatInstantUtc(clock_.Now());
-  ACC_ASSIGN_OR_RETURN(auto conn, store_.Acquire());
   ACC_ASSIGN_OR_RETURN(auto tx, conn->Begin(store::TxMode::kWrite));
   ACC_ASSIGN_OR_RETURN(UserRow row, LoadUserById(*conn, id));
   if (!self) {
@@ -606,18 +761,50 @@ Status Accounts::ResetPassword(const Principal& actor, std::int64_t id,
   ACC_RETURN_IF_ERROR(
       conn->Execute("UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?",
                     {hash, now_text, id}));
-  // Every existing session of the account ends with the old password.
-  ACC_RETURN_IF_ERROR(conn->Execute("DELETE FROM sessions WHERE user_id = ?", {id}));
+  // Every session, token and feed of the account ends with the old password.
+  ACC_ASSIGN_OR_RETURN(const std::int64_t revoked, RevokeCredentials(*conn, id, clock_.Now()));
   ACC_RETURN_IF_ERROR(audit_.Append(
-      *conn,
-      audit::Entry{
-          .actor = actor.username,
-          .action = "user.reset_password",
-          .entity_type = "user",
-          .entity_id = std::to_string(id),
-          .before_json = "null",
-          .after_json =
-              Json{{"username", row.user.username}, {"password_changed_at", now_text}}.dump()}));
+      *conn, audit::Entry{.actor = actor.username,
+                          .action = "user.reset_password",
+                          .entity_type = "user",
+                          .entity_id = std::to_string(id),
+                          .before_json = "null",
+                          .after_json = DumpJson(Json{{"username", row.user.username},
+                                                      {"password_changed_at", now_text},
+                                                      {"tokens_revoked", revoked}})}));
+  return tx.Commit();
+}
+
+Status Accounts::ChangeRole(const Principal& actor, std::int64_t id, Role role,
+                            std::optional<std::int64_t> supplier_id) {
+  ACC_RETURN_IF_ERROR(Authorize(actor, Action::kUserUpdate));
+  ACC_RETURN_IF_ERROR(ValidateRole(role));
+  ACC_RETURN_IF_ERROR(ValidateSupplier(role, supplier_id));
+  if (id == actor.user_id && actor.user_id != 0) {
+    return Err(ErrorCode::kFailedPrecondition, "you cannot change your own role", "id");
+  }
+  ACC_ASSIGN_OR_RETURN(auto conn, store_.Acquire());
+  ACC_ASSIGN_OR_RETURN(auto tx, conn->Begin(store::TxMode::kWrite));
+  ACC_ASSIGN_OR_RETURN(UserRow row, LoadUserById(*conn, id));
+  ACC_RETURN_IF_ERROR(Authorize(actor, Action::kUserUpdate, Scope{row.user.supplier_id}));
+  if (row.user.role == role && row.user.supplier_id == supplier_id) {
+    return Status::Ok();
+  }
+  User after = row.user;
+  after.role = role;
+  after.supplier_id = supplier_id;
+  ACC_RETURN_IF_ERROR(conn->Execute("UPDATE users SET role = ?, supplier_id = ? WHERE id = ?",
+                                    {RoleName(role), supplier_id, id}));
+  // Credentials issued under the old role must not carry it on (a token's holder is not asked
+  // again), so the account signs in afresh.
+  ACC_ASSIGN_OR_RETURN(const std::int64_t revoked, RevokeCredentials(*conn, id, clock_.Now()));
+  (void)revoked;
+  ACC_RETURN_IF_ERROR(audit_.Append(*conn, audit::Entry{.actor = actor.username,
+                                                        .action = "user.change_role",
+                                                        .entity_type = "user",
+                                                        .entity_id = std::to_string(id),
+                                                        .before_json = UserJson(row.user),
+                                                        .after_json = UserJson(after)}));
   return tx.Commit();
 }
 
@@ -639,42 +826,47 @@ Result<Session> Accounts::Login(std::string_view username, std::string_view pass
                        .remote_addr = std::string(remote_addr.substr(0, 100)),
                        .actor = user ? user->user.username : "unknown",
                        .user_id = user ? std::to_string(user->user.id) : ""};
-  auto fail = [&](std::string_view reason, const Error& error) -> Error {
-    const Status s = RecordLoginFailure(*conn, audit_, attempt, reason);
-    return s.ok() ? error : s.error();
-  };
 
-  // Throttling comes first, before any password is checked, so that a throttled username gains
-  // an attacker nothing, not even with the right password.
-  ACC_ASSIGN_OR_RETURN(
-      auto failures,
-      conn->QueryOne("SELECT COUNT(*) FROM login_failures WHERE username_hash = ? AND at > ?",
-                     {attempt.username_hash, FormatInstantUtc(now - options_.failure_window)}));
-  if (failures[0].Int() >= options_.max_failures) {
-    return fail("throttled", Err(ErrorCode::kResourceExhausted, std::string(kTooManyFailures)));
+  // Throttling comes first, before any password is checked, so that a throttled attempt gains
+  // an attacker nothing, not even with the right password. The decision and the attempt's
+  // reservation (a failure row, cleared if the password proves right) are one write
+  // transaction, so concurrent attempts see each other: the limits hold under any concurrency.
+  ACC_ASSIGN_OR_RETURN(std::optional<Instant> wait_until,
+                       ReserveAttempt(*conn, options_, attempt, now));
+  if (wait_until) {
+    const auto seconds = std::max<std::int64_t>(
+        1, std::chrono::ceil<std::chrono::seconds>(*wait_until - now).count());
+    ACC_RETURN_IF_ERROR(AuditLoginFailure(*conn, audit_, attempt, "throttled"));
+    return Err(ErrorCode::kResourceExhausted,
+               std::string(kTooManyFailures) + " in " + std::to_string(seconds) + " seconds", "",
+               "retry_after=" + std::to_string(seconds));
   }
 
   const Error invalid = Err(ErrorCode::kUnauthenticated, std::string(kInvalidLogin));
+  auto fail = [&](std::string_view reason) -> Error {
+    const Status s = AuditLoginFailure(*conn, audit_, attempt, reason);
+    return s.ok() ? invalid : s.error();
+  };
   if (!user) {
     // Spend the same time as a real check so that response times do not reveal which usernames
     // exist.
     (void)HashPassword(password, options_.hash);
-    return fail("unknown user", invalid);
+    return fail("unknown user");
   }
   const bool password_ok = VerifyPassword(user->password_hash, password);
   if (user->user.disabled) {
-    return fail("account disabled", invalid);
+    return fail("account disabled");
   }
   if (now - LastActivity(*user) > options_.idle_disable_after) {
     // S2.4-A1-5.5: disabled at the first sign of use after the idle period, whatever the
     // password, in one transaction with its audit record.
     ACC_ASSIGN_OR_RETURN(auto tx, conn->Begin(store::TxMode::kWrite));
-    ACC_RETURN_IF_ERROR(DisableForInactivity(*conn, audit_, user->user));
+    ACC_RETURN_IF_ERROR(DisableForInactivity(*conn, audit_, user->user, now));
     ACC_RETURN_IF_ERROR(tx.Commit());
-    return fail("account inactive", invalid);
+    return fail("account inactive");
   }
   if (!password_ok) {
-    return fail("wrong password", invalid);
+    return fail("wrong password");
   }
   return StartSession(*conn, audit_, options_, user->user, attempt, now);
 }
@@ -700,10 +892,11 @@ Result<Session> Accounts::ResumeSession(std::string_view token) {
   ACC_ASSIGN_OR_RETURN(Instant created, StoredInstant(s[2]));
   ACC_ASSIGN_OR_RETURN(Instant expires, StoredInstant(s[3]));
   ACC_ASSIGN_OR_RETURN(UserRow user, LoadUserById(*conn, s[0].Int()));
-  if (now >= expires || user.user.disabled) {
+  if (now >= expires || user.user.disabled || Voided(user, created)) {
     ACC_RETURN_IF_ERROR(conn->Execute("DELETE FROM sessions WHERE token_hash = ?", {token_hash}));
     return bad;
   }
+  ACC_RETURN_IF_ERROR(CheckCredentialUse(*conn, audit_, options_, user, now, bad));
   Instant new_expires = std::min(now + options_.session_idle, created + options_.session_absolute);
   if (new_expires - expires >= kSlideGranularity) {
     // One statement, so no explicit transaction. Racing a logout merely updates nothing.
@@ -717,7 +910,7 @@ Result<Session> Accounts::ResumeSession(std::string_view token) {
   Session session;
   session.token = std::string(token);
   session.csrf_token = s[1].Text();
-  session.principal = PrincipalOf(user.user);
+  session.principal = PrincipalOf(user.user, Credential::kSession);
   session.expires_at = new_expires;
   return session;
 }
@@ -734,13 +927,13 @@ Status Accounts::Logout(std::string_view token) {
     return Err(ErrorCode::kUnauthenticated, std::string(kBadSession));
   }
   ACC_RETURN_IF_ERROR(conn->Execute("DELETE FROM sessions WHERE token_hash = ?", {token_hash}));
-  ACC_RETURN_IF_ERROR(
-      audit_.Append(*conn, audit::Entry{.actor = rows[0][1].Text(),
-                                        .action = "logout",
-                                        .entity_type = "session",
-                                        .entity_id = token_hash.substr(0, 16),
-                                        .before_json = Json{{"user_id", rows[0][0].Int()}}.dump(),
-                                        .after_json = "null"}));
+  ACC_RETURN_IF_ERROR(audit_.Append(
+      *conn, audit::Entry{.actor = rows[0][1].Text(),
+                          .action = "logout",
+                          .entity_type = "session",
+                          .entity_id = token_hash.substr(0, 16),
+                          .before_json = DumpJson(Json{{"user_id", rows[0][0].Int()}}),
+                          .after_json = "null"}));
   return tx.Commit();
 }
 
@@ -753,13 +946,30 @@ Result<std::pair<ApiToken, std::string>> Accounts::CreateApiToken(
     return Err(ErrorCode::kFailedPrecondition,
                "API tokens belong to a user account; act as that user", "user");
   }
-  if (name.empty() || name.size() > 100 || HasControlChar(name)) {
+  if (actor.credential == Credential::kApiToken || actor.credential == Credential::kCalendarFeed) {
+    // A token minting tokens would outlive its own expiry and revocation.
+    return Err(ErrorCode::kPermissionDenied,
+               "API tokens can be created only by a signed-in user, not with another token");
+  }
+  ACC_RETURN_IF_ERROR(CheckUtf8(name, "name"));
+  if (name.empty() || CodePointCount(name) > 100 || HasControlChar(name)) {
     return Err(ErrorCode::kInvalidArgument,
                "must be 1 to 100 characters without control characters", "name");
   }
   const Instant now = clock_.Now();
   if (expires_at && *expires_at <= now) {
     return Err(ErrorCode::kInvalidArgument, "must be in the future", "expires_at");
+  }
+  ACC_ASSIGN_OR_RETURN(AuthSettings settings, Settings());
+  const Instant latest = now + std::chrono::days(settings.token_max_days);
+  if (expires_at && *expires_at > latest) {
+    return Err(ErrorCode::kInvalidArgument,
+               "must be at most " + std::to_string(settings.token_max_days) +
+                   " days from now (the maximum token lifetime)",
+               "expires_at");
+  }
+  if (!expires_at) {
+    expires_at = latest;
   }
   ACC_ASSIGN_OR_RETURN(std::string secret, NewSecret());
   std::string plaintext = std::string(kTokenMagic) + secret;
@@ -857,21 +1067,27 @@ Result<Principal> Accounts::AuthenticateApiToken(std::string_view token) {
   const Instant now = clock_.Now();
   const std::string token_hash = Sha256Hex(token);
   ACC_ASSIGN_OR_RETURN(auto conn, store_.Acquire());
-  ACC_ASSIGN_OR_RETURN(auto rows,
-                       conn->Query("SELECT id, user_id, expires_at, revoked_at, last_used_at FROM "
-                                   "api_tokens WHERE token_hash = ?",
-                                   {token_hash}));
+  ACC_ASSIGN_OR_RETURN(
+      auto rows, conn->Query("SELECT t.id, t.user_id, t.expires_at, t.revoked_at, t.last_used_at, "
+                             "t.created_at, s.token_max_days FROM api_tokens t, auth_settings s "
+                             "WHERE t.token_hash = ? AND s.id = 1",
+                             {token_hash}));
   if (rows.empty() || !rows[0][3].IsNull()) {
     return bad;
   }
   ACC_ASSIGN_OR_RETURN(std::optional<Instant> expires, StoredOptInstant(rows[0][2]));
-  if (expires && now >= *expires) {
+  ACC_ASSIGN_OR_RETURN(Instant created, StoredInstant(rows[0][5]));
+  // The administrator's maximum lifetime bounds every token, those minted before it was set
+  // (or lowered) included.
+  const Instant oldest = now - std::chrono::days(std::max<std::int64_t>(1, rows[0][6].Int()));
+  if ((expires && now >= *expires) || created <= oldest) {
     return bad;
   }
   ACC_ASSIGN_OR_RETURN(UserRow user, LoadUserById(*conn, rows[0][1].Int()));
-  if (user.user.disabled) {
+  if (Voided(user, created)) {
     return bad;
   }
+  ACC_RETURN_IF_ERROR(CheckCredentialUse(*conn, audit_, options_, user, now, bad));
   // Best effort, and at most once per kSlideGranularity: a busy database must not turn a valid
   // request away, and a write per request would serialise the API on the write lock.
   ACC_ASSIGN_OR_RETURN(std::optional<Instant> last_used, StoredOptInstant(rows[0][4]));
@@ -879,7 +1095,52 @@ Result<Principal> Accounts::AuthenticateApiToken(std::string_view token) {
     (void)conn->Execute("UPDATE api_tokens SET last_used_at = ? WHERE id = ?",
                         {FormatInstantUtc(now), rows[0][0].Int()});
   }
-  return PrincipalOf(user.user);
+  return PrincipalOf(user.user, Credential::kApiToken);
+}
+
+Result<Principal> Accounts::AuthenticateCredential(std::int64_t user_id, Instant issued_at,
+                                                   Credential credential) {
+  const Error bad = Err(ErrorCode::kUnauthenticated, "the credential is no longer valid");
+  const Instant now = clock_.Now();
+  ACC_ASSIGN_OR_RETURN(auto conn, store_.Acquire());
+  ACC_ASSIGN_OR_RETURN(auto row, LoadUser(*conn, "id = ?", {user_id}));
+  if (!row || Voided(*row, issued_at)) {
+    return bad;
+  }
+  ACC_RETURN_IF_ERROR(CheckCredentialUse(*conn, audit_, options_, *row, now, bad));
+  return PrincipalOf(row->user, credential);
+}
+
+// ---- Settings ----
+
+Result<AuthSettings> Accounts::Settings() {
+  ACC_ASSIGN_OR_RETURN(auto conn, store_.Acquire());
+  ACC_ASSIGN_OR_RETURN(auto row,
+                       conn->QueryOne("SELECT token_max_days FROM auth_settings WHERE id = 1"));
+  AuthSettings out;
+  out.token_max_days = static_cast<int>(std::clamp<std::int64_t>(row[0].Int(), 1, 366));
+  return out;
+}
+
+Status Accounts::UpdateSettings(const Principal& actor, const AuthSettings& settings) {
+  ACC_RETURN_IF_ERROR(Authorize(actor, Action::kUserUpdate));
+  if (settings.token_max_days < 1 || settings.token_max_days > 366) {
+    return Err(ErrorCode::kInvalidArgument, "must be between 1 and 366 days", "token_max_days");
+  }
+  ACC_ASSIGN_OR_RETURN(AuthSettings before, Settings());
+  ACC_ASSIGN_OR_RETURN(auto conn, store_.Acquire());
+  ACC_ASSIGN_OR_RETURN(auto tx, conn->Begin(store::TxMode::kWrite));
+  ACC_RETURN_IF_ERROR(conn->Execute("UPDATE auth_settings SET token_max_days = ? WHERE id = 1",
+                                    {settings.token_max_days}));
+  ACC_RETURN_IF_ERROR(audit_.Append(
+      *conn,
+      audit::Entry{.actor = actor.username,
+                   .action = "auth.settings",
+                   .entity_type = "auth_settings",
+                   .entity_id = "1",
+                   .before_json = DumpJson(Json{{"token_max_days", before.token_max_days}}),
+                   .after_json = DumpJson(Json{{"token_max_days", settings.token_max_days}})}));
+  return tx.Commit();
 }
 
 // ---- Inactivity ----
@@ -896,7 +1157,7 @@ Result<int> Accounts::DisableIdleAccounts() {
     if (now - LastActivity(row) <= options_.idle_disable_after) {
       continue;
     }
-    ACC_RETURN_IF_ERROR(DisableForInactivity(*conn, audit_, row.user));
+    ACC_RETURN_IF_ERROR(DisableForInactivity(*conn, audit_, row.user, now));
     ++count;
   }
   ACC_RETURN_IF_ERROR(tx.Commit());

@@ -87,12 +87,21 @@ inline constexpr std::array kAllActions = {Action::kUserRead,
                                            Action::kAccreditationDecide};
 std::string_view ActionName(Action a);  // "user.read", ...
 
+// How a principal proved who it is.
+enum class Credential {
+  kLocal,         // the CLI operator, who holds the database file
+  kSession,       // an interactive sign-in (password), through its session cookie
+  kApiToken,      // a bearer API token
+  kCalendarFeed,  // a calendar-feed URL (read-only, its own feed only)
+};
+
 // Who is acting.
 struct Principal {
   std::int64_t user_id = 0;  // 0 for the local CLI operator
   std::string username;      // audit actor name ("cli:root" for the CLI operator)
   Role role = Role::kAuditor;
   std::optional<std::int64_t> supplier_id;  // set for subcontractors
+  Credential credential = Credential::kLocal;
 };
 
 // The local operator of the CLI, who holds the database file and so acts as admin.
@@ -118,8 +127,13 @@ struct HashParams {
 
 Result<std::string> HashPassword(std::string_view password, const HashParams& params = {});
 bool VerifyPassword(std::string_view encoded, std::string_view password);
-// Policy: at least 12 characters, not all the same character. Error field "password".
-Status CheckPasswordPolicy(std::string_view password);
+// The password policy (NCSC password guidance; OWASP ASVS V2.1): UTF-8, 12 to 1024 bytes' worth
+// of characters counted as code points, not one character repeated, and not refused by
+// libpwquality's cracklib dictionary and rules, applied to the password, to the word inside it
+// ("Password1234" -> "password") and to the unit it repeats ("passwordpassword"), nor
+// containing `username`. kInvalidArgument with field "password" and a plain reason; kInternal
+// when the dictionary is missing. Thread-safe (cracklib calls are serialised).
+Status CheckPasswordPolicy(std::string_view password, std::string_view username = {});
 
 struct User {
   std::int64_t id = 0;
@@ -161,13 +175,36 @@ struct ApiToken {
   std::optional<Instant> last_used_at;
 };
 
+// One login-throttling rule: from the `threshold`-th failure inside the window on, each further
+// attempt must wait `first_delay`, doubled for every further failure, at most `max_delay`.
+struct ThrottleRule {
+  int threshold = 5;
+  std::chrono::seconds first_delay = std::chrono::minutes(1);
+  std::chrono::seconds max_delay = std::chrono::minutes(15);
+};
+
+// Growing delays, never a hard lock (OWASP ASVS V2.2.1; NCSC password guidance). Failures are
+// counted per account and source address, per source address, and per account; the per-account
+// rule does not apply to addresses that have signed in to the account before, so nobody can
+// keep an account's owner out by failing at it from elsewhere.
+struct ThrottleOptions {
+  ThrottleRule per_pair{5, std::chrono::minutes(1), std::chrono::minutes(15)};
+  ThrottleRule per_address{20, std::chrono::minutes(1), std::chrono::minutes(15)};
+  ThrottleRule per_account{20, std::chrono::seconds(5), std::chrono::minutes(1)};
+};
+
 struct AccountsOptions {
   HashParams hash;
   std::chrono::minutes session_idle = std::chrono::minutes(30);
   std::chrono::hours session_absolute = std::chrono::hours(12);
-  int max_failures = 5;  // per username within the window
+  ThrottleOptions throttle;
   std::chrono::minutes failure_window = std::chrono::minutes(15);
   std::chrono::hours idle_disable_after = std::chrono::hours(24 * 90);  // S2.4-A1-5.5
+};
+
+// Settings the administrator keeps (auth_settings).
+struct AuthSettings {
+  int token_max_days = 90;  // every API token expires at most this long after its creation
 };
 
 // Users, sessions and tokens. Every mutation is authorised through Authorize and audited in the
@@ -186,7 +223,13 @@ class Accounts {
   Result<User> FindByUsername(std::string_view username);  // no authorisation: internal
   Status DisableUser(const Principal& actor, std::int64_t id, std::string_view reason);
   Status EnableUser(const Principal& actor, std::int64_t id);
+  // Reset and disable void every credential of the account: its sessions end, its API tokens are
+  // revoked, its calendar feeds stop working. Enabling revives none of them.
   Status ResetPassword(const Principal& actor, std::int64_t id, std::string_view new_password);
+  // Changes the account's role (and supplier, required for a subcontractor); voids every
+  // credential as above. kUserUpdate; an administrator cannot change their own role.
+  Status ChangeRole(const Principal& actor, std::int64_t id, Role role,
+                    std::optional<std::int64_t> supplier_id);
   Result<std::int64_t> CountUsers();
 
   // Checks the password; refuses disabled accounts, accounts idle past idle_disable_after (and
@@ -200,13 +243,27 @@ class Accounts {
   Status Logout(std::string_view token);
 
   // Creates an API token for `actor` itself; the plaintext is returned once, only its SHA-256
-  // is stored.
+  // is stored. Only an interactive sign-in or the local operator may mint tokens (kPermissionDenied
+  // for a principal authenticated by a token or a feed). Without `expires_at` the token expires
+  // after the administrator's maximum lifetime; a later `expires_at` is refused naming it.
   Result<std::pair<ApiToken, std::string>> CreateApiToken(const Principal& actor,
                                                           std::string_view name,
                                                           std::optional<Instant> expires_at);
   Status RevokeApiToken(const Principal& actor, std::int64_t token_id);
   Result<std::vector<ApiToken>> ListApiTokens(const Principal& actor);
+  // The token's owner, or kUnauthenticated for an unknown, revoked, expired or voided token, a
+  // token older than the maximum lifetime, or a disabled account. An account idle past
+  // idle_disable_after is disabled (audited) at this use.
   Result<Principal> AuthenticateApiToken(std::string_view token);
+  // The same checks for another credential of account `user_id` issued at `issued_at` (the
+  // calendar feed): kUnauthenticated when the account is disabled, idle (then disabled,
+  // audited) or its credentials were reset after `issued_at`.
+  Result<Principal> AuthenticateCredential(std::int64_t user_id, Instant issued_at,
+                                           Credential credential);
+
+  Result<AuthSettings> Settings();
+  // kUserUpdate; audited as "auth.settings". token_max_days must be 1 to 366.
+  Status UpdateSettings(const Principal& actor, const AuthSettings& settings);
 
   // Disables every account whose last activity (last login, else creation) is older than
   // idle_disable_after. Returns how many were disabled. Audited as "user.disable" by "system".

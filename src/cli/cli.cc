@@ -1,6 +1,7 @@
 #include "cli/cli.h"
 
 #include <pwd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -98,15 +99,20 @@ Result<std::unique_ptr<App>> OpenApp(const Clock& clock, const AppOptions& optio
   auto reports = std::make_unique<reports::Reports>(*store, *audit_log, *register_service, *regs,
                                                     *catalog, clock);
   auto engine = std::make_unique<clocks::Engine>(*store, *regs);
+  // Secrets the database holds (webhook URLs and HMAC secrets) are sealed under this key,
+  // kept beside the audit key and never in the database (docs/AUTH.md, "Secrets at rest").
+  ACC_ASSIGN_OR_RETURN(auto secrets, SecretBox::LoadOrCreate(options.db_path + ".secrets.key"));
   reminders::Options reminder_options;
   reminder_options.smtp_password = options.smtp_password;
   reminder_options.lock_path = options.db_path + ".reminders.lock";
+  reminder_options.secrets = secrets.get();
   auto reminder_service = std::make_unique<reminders::Reminders>(
       *store, *audit_log, clock, *regs, *engine, std::move(reminder_options));
+  ACC_RETURN_IF_ERROR(reminder_service->SealStoredSecrets());
   return std::make_unique<App>(
       App{clock, std::move(store), std::move(key), std::move(audit_log), std::move(accounts),
           std::move(regs), std::move(register_service), std::move(catalog), std::move(reports),
-          std::move(engine), std::move(reminder_service)});
+          std::move(engine), std::move(secrets), std::move(reminder_service)});
 }
 
 namespace internal {
@@ -223,6 +229,19 @@ void PrintError(const Error& e, std::ostream& err) {
 }
 
 int MainImpl(int argc, char** argv, std::ostream& out, std::ostream& err) {
+  // Every file the product creates (database, keys, logs, documents, checkpoints) is
+  // owner-only, whatever the caller's umask.
+  ::umask(077);
+  // Arguments are input like any other: UTF-8 or refused, before anything is opened.
+  for (int i = 1; i < argc; ++i) {
+    if (auto at = InvalidUtf8Offset(argv[i])) {
+      PrintError(Err(ErrorCode::kInvalidArgument,
+                     "is not UTF-8 text (invalid byte at offset " + std::to_string(*at) + ")",
+                     "argument " + std::to_string(i)),
+                 err);
+      return ExitCodeFor(ErrorCode::kInvalidArgument);
+    }
+  }
   SystemClock clock;
   Args args;
   std::vector<std::pair<CLI::App*, Command>> commands;
@@ -291,6 +310,13 @@ int MainImpl(int argc, char** argv, std::ostream& out, std::ostream& err) {
   serve->add_option("--checkpoint-webhook", args.checkpoint_webhook,
                     "POST every audit checkpoint to this URL as an external witness "
                     "(HMAC secret: $ACCREDIT_CHECKPOINT_WEBHOOK_SECRET)");
+  serve->add_option("--threads", args.threads, "Worker threads (default 64)")
+      ->check(CLI::Range(2, 4096));
+  serve
+      ->add_option("--max-connections-per-address", args.max_connections_per_address,
+                   "Concurrent connections one client address may hold (default threads / 4; "
+                   "behind a reverse proxy, every client has the proxy's address: raise it)")
+      ->check(CLI::Range(0, 100000));
   commands.emplace_back(serve, without_app(internal::RunServe));
 
   // user
@@ -319,6 +345,17 @@ int MainImpl(int argc, char** argv, std::ostream& out, std::ostream& err) {
   auto* user_enable = user->add_subcommand("enable", "Re-enable a disabled user");
   user_enable->add_option("username", args.username, "Login name")->required();
   commands.emplace_back(user_enable, with_app(internal::RunUserEnable));
+  auto* user_role = user->add_subcommand(
+      "set-role", "Change a user's role (ends their sessions, API tokens and calendar feed)");
+  user_role->add_option("username", args.username, "Login name")->required();
+  user_role
+      ->add_option("--role", args.role,
+                   "admin | security_manager | engineer | vetting_officer | subcontractor | "
+                   "customer_reviewer | auditor")
+      ->required();
+  user_role->add_option("--supplier-id", args.supplier_id,
+                        "Supplier (party id), for the subcontractor role");
+  commands.emplace_back(user_role, with_app(internal::RunUserSetRole));
   auto* user_reset = user->add_subcommand("reset-password", "Set a new password for a user");
   user_reset->add_option("username", args.username, "Login name")->required();
   add_password_source(user_reset, "the new password");
@@ -335,6 +372,11 @@ int MainImpl(int argc, char** argv, std::ostream& out, std::ostream& err) {
   auto* token_revoke = token->add_subcommand("revoke", "Revoke an API token");
   token_revoke->add_option("id", args.token_id, "Token id (from token list)")->required();
   commands.emplace_back(token_revoke, with_app(internal::RunTokenRevoke));
+  auto* token_policy = token->add_subcommand(
+      "policy", "Show or set the maximum lifetime of API tokens (default 90 days)");
+  token_policy->add_option("--max-days", args.token_max_days, "Maximum lifetime, 1 to 366 days");
+  token_policy->add_flag("--json", args.json, "JSON output");
+  commands.emplace_back(token_policy, with_app(internal::RunTokenPolicy));
   auto* token_list = token->add_subcommand("list", "List API tokens (never their secrets)");
   token_list->add_option("--user", args.username, "Only this user's tokens");
   token_list->add_flag("--json", args.json, "JSON output");

@@ -33,6 +33,7 @@ struct App {
   std::shared_ptr<const catalog::Catalog> catalog;  // shared with the register catalogue lookup
   std::unique_ptr<reports::Reports> reports;
   std::unique_ptr<clocks::Engine> clocks;           // obligations and the processing gate (issue 4)
+  std::unique_ptr<SecretBox> secrets;               // "<db>.secrets.key": seals stored secrets
   std::unique_ptr<reminders::Reminders> reminders;  // e-mail/webhook reminders (issue 4)
 };
 

@@ -36,6 +36,7 @@ struct Args {
   std::string token_name;
   std::string expires;
   std::int64_t token_id = 0;
+  int token_max_days = 0;  // token policy: 0 shows the policy
 
   // serve.
   std::string host = "127.0.0.1";
@@ -47,6 +48,8 @@ struct Args {
   std::int64_t checkpoint_every = 1000;  // audit records; 0: no automatic checkpoints by count
   int checkpoint_minutes = 15;           // 0: no periodic checkpoints
   std::string checkpoint_webhook;        // external witness URL (serve, audit checkpoint)
+  int threads = 64;
+  int max_connections_per_address = 0;  // 0: threads / 4
 
   // audit.
   std::string checkpoint_file;
@@ -112,6 +115,8 @@ Result<int> RunUserAdd(const Args& args, App& app, std::ostream& out);
 Result<int> RunUserList(const Args& args, App& app, std::ostream& out);
 Result<int> RunUserDisable(const Args& args, App& app, std::ostream& out);
 Result<int> RunUserEnable(const Args& args, App& app, std::ostream& out);
+Result<int> RunUserSetRole(const Args& args, App& app, std::ostream& out);
+Result<int> RunTokenPolicy(const Args& args, App& app, std::ostream& out);
 Result<int> RunUserResetPassword(const Args& args, App& app, std::ostream& out);
 
 Result<int> RunTokenCreate(const Args& args, App& app, std::ostream& out);

@@ -46,7 +46,7 @@ Result<int> RunCalendarHolidays(const Args& args, const Clock& clock, std::ostre
     for (const auto& h : holidays) {
       arr.push_back({{"date", FormatDate(h.date)}, {"title", h.title}});
     }
-    out << arr.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    out << DumpJson(arr, 2) << "\n";
     return 0;
   }
   for (const auto& h : holidays) {

@@ -45,7 +45,7 @@ Result<int> RunObligations(const Args& args, const ClockArgs& c, const Clock& cl
         arr.push_back(clocks::ObligationToJson(o));
       }
     }
-    out << arr.dump(2) << "\n";
+    out << DumpJson(arr, 2) << "\n";
     return 0;
   }
   int shown = 0;
@@ -70,7 +70,7 @@ Result<int> RunGate(const Args& args, const ClockArgs& c, const Clock& clock, st
   if (c.json || args.json) {
     nlohmann::json j = clocks::GateToJson(snap->gate);
     j["at"] = FormatInstantLondon(now);
-    out << j.dump(2) << "\n";
+    out << DumpJson(j, 2) << "\n";
   } else if (snap->gate.may_process) {
     out << "Yes: the Core IMS may process Customer Data now (" << FormatHumanLondon(now) << ").\n";
   } else {

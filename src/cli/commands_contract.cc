@@ -15,7 +15,7 @@ std::string Pretty(std::string_view compact_json) {
   if (j.is_discarded()) {
     return std::string(compact_json) + "\n";
   }
-  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return DumpJson(j, 2) + "\n";
 }
 
 void PrintContract(const registers::ContractSettings& c, bool json, std::ostream& out) {
@@ -125,7 +125,7 @@ Result<int> RunSupplierList(const Args& args, App& app, std::ostream& out) {
     for (const auto& p : parties) {
       arr.push_back(nlohmann::json::parse(registers::ToJson(p), nullptr, false));
     }
-    out << arr.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    out << DumpJson(arr, 2) << "\n";
     return 0;
   }
   out << std::left << std::setw(6) << "ID" << std::setw(15) << "KIND" << std::setw(14)

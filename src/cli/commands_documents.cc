@@ -82,7 +82,7 @@ Result<int> RmdVersions(const Args& args, const DocumentArgs& d, const Clock& cl
                      {"note", v.note},
                      {"sha256", v.sha256}});
     }
-    out << arr.dump(2, ' ', false, registers::Json::error_handler_t::replace) << "\n";
+    out << DumpJson(arr, 2) << "\n";
     return 0;
   }
   if (list.empty()) {

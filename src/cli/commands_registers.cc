@@ -36,7 +36,7 @@ constexpr std::string_view kReservedNouns[] = {
     "demo", "version", "link", "registers", "rmd",   "matrix",   "soa",      "help"};
 
 std::string Dump(const Json& j) {
-  return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+  return DumpJson(j, 2) + "\n";
 }
 
 // "field=value" pairs into a JSON object of strings (the service accepts strings for every
@@ -124,7 +124,7 @@ std::string Cell(const Json& v) {
     }
     return s;
   }
-  return v.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return DumpJson(v);
 }
 
 // Cuts at a character boundary (UTF-8) so a table stays readable.
@@ -371,7 +371,7 @@ Result<int> RunAdd(const RegisterDef& def, const RegisterArgs& rargs, App& app, 
   if (rargs.json) {
     out << Dump(created);
   } else {
-    out << "Created " << def.singular << " " << created.value("id", Json()).dump() << "\n";
+    out << "Created " << def.singular << " " << DumpJson(created.value("id", Json())) << "\n";
   }
   return 0;
 }
@@ -472,7 +472,7 @@ Result<int> RunEvidenceUpload(const RegisterArgs& rargs, App& app, std::ostream&
   if (rargs.json) {
     out << Dump(created);
   } else {
-    out << "Uploaded evidence " << created.value("id", Json()).dump();
+    out << "Uploaded evidence " << DumpJson(created.value("id", Json()));
     if (created.contains("sha256")) {
       out << " (sha256 " << Cell(created["sha256"]) << ")";
     }

@@ -114,7 +114,7 @@ Result<int> RunConfigure(const Args& args, const ReminderArgs& r, const Clock& c
   ACC_ASSIGN_OR_RETURN(auto app, Open(clock, args));
   ACC_ASSIGN_OR_RETURN(const reminders::Settings s, app->reminders->Configure(Operator(), patch));
   if (r.json || args.json) {
-    out << reminders::SettingsToJson(s).dump(2) << "\n";
+    out << DumpJson(reminders::SettingsToJson(s), 2) << "\n";
   } else {
     PrintSettings(s, out);
   }
@@ -126,7 +126,7 @@ Result<int> RunShow(const Args& args, const ReminderArgs& r, const Clock& clock,
   ACC_ASSIGN_OR_RETURN(auto app, Open(clock, args));
   ACC_ASSIGN_OR_RETURN(const reminders::Settings s, app->reminders->GetSettings(Operator()));
   if (r.json || args.json) {
-    out << reminders::SettingsToJson(s).dump(2) << "\n";
+    out << DumpJson(reminders::SettingsToJson(s), 2) << "\n";
   } else {
     PrintSettings(s, out);
   }
@@ -157,7 +157,7 @@ Result<int> RunLog(const Args& args, const ReminderArgs& r, const Clock& clock, 
     for (const reminders::Delivery& d : rows) {
       arr.push_back(reminders::DeliveryToJson(d));
     }
-    out << arr.dump(2) << "\n";
+    out << DumpJson(arr, 2) << "\n";
     return 0;
   }
   for (const reminders::Delivery& d : rows) {
@@ -187,14 +187,14 @@ Result<int> RunPass(const Args& args, const ReminderArgs& r, const Clock& clock,
   ACC_RETURN_IF_ERROR(auth::Authorize(Operator(), auth::Action::kContractUpdate));
   ACC_ASSIGN_OR_RETURN(const reminders::PassReport rep, app->reminders->RunOnce(now));
   if (r.json || args.json) {
-    out << json{{"at", FormatInstantLondon(now)},
-                {"enabled", rep.enabled},
-                {"queued", rep.queued},
-                {"skipped", rep.skipped},
-                {"sent", rep.sent},
-                {"retrying", rep.retrying},
-                {"failed", rep.failed}}
-               .dump(2)
+    out << DumpJson(json{{"at", FormatInstantLondon(now)},
+                         {"enabled", rep.enabled},
+                         {"queued", rep.queued},
+                         {"skipped", rep.skipped},
+                         {"sent", rep.sent},
+                         {"retrying", rep.retrying},
+                         {"failed", rep.failed}},
+                    2)
         << "\n";
   } else if (!rep.enabled) {
     out << "Reminders are disabled (`accredit reminders configure --enable`).\n";

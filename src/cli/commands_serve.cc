@@ -63,7 +63,9 @@ class DailyScheduler {
         return;
       }
       lock.unlock();
-      RunIdleCheck(accounts_);
+      // The thread's catch boundary: a bad record or a failed allocation is logged and the
+      // next day's check runs; the server keeps serving.
+      RunCatching("idle-account check", [this] { RunIdleCheck(accounts_); });
       lock.lock();
     }
   }
@@ -121,7 +123,8 @@ class ReminderScheduler {
     std::unique_lock<std::mutex> lock(mu_);
     while (!stop_) {
       lock.unlock();
-      Pass();
+      // The thread's catch boundary: the next pass tries again, the server keeps serving.
+      RunCatching("reminder pass", [this] { Pass(); });
       lock.lock();
       if (cv_.wait_for(lock, interval_, [this] { return stop_; })) {
         return;
@@ -224,7 +227,7 @@ Result<int> RunServe(const Args& args, const Clock& clock, std::ostream& out) {
   } unblock{signals};
 
   ACC_ASSIGN_OR_RETURN(auto app, Open(clock, args));
-  RunIdleCheck(*app->accounts);
+  RunCatching("idle-account check", [&] { RunIdleCheck(*app->accounts); });
 
   http::ServerOptions options;
   options.host = args.host;
@@ -236,6 +239,8 @@ Result<int> RunServe(const Args& args, const Clock& clock, std::ostream& out) {
   if (!args.access_log.empty()) {
     options.access_log_path = args.access_log;
   }
+  options.threads = args.threads;
+  options.max_connections_per_address = args.max_connections_per_address;
   ACC_ASSIGN_OR_RETURN(
       auto server,
       http::Server::Create(http::Services{*app->store, *app->audit, *app->accounts, *app->registers,
@@ -247,19 +252,23 @@ Result<int> RunServe(const Args& args, const Clock& clock, std::ostream& out) {
   std::thread signal_thread([&] {
     int sig = 0;
     sigwait(&signals, &sig);
-    // When the server ended on its own, main wakes this thread with SIGTERM to let it exit.
-    if (!finished.load()) {
-      std::cerr << "accredit: received " << (sig == SIGINT ? "SIGINT" : "SIGTERM")
-                << ", shutting down\n";
-    }
+    RunCatching("signal handling", [&] {
+      // When the server ended on its own, main wakes this thread with SIGTERM to let it exit.
+      if (!finished.load()) {
+        std::cerr << "accredit: received " << (sig == SIGINT ? "SIGINT" : "SIGTERM")
+                  << ", shutting down\n";
+      }
+    });
     server->Stop();
   });
   std::thread ready_thread([&] {
-    const int port = server->WaitUntilReady();
-    if (port > 0) {
-      out << "accredit listening on " << (server->Tls() ? "https" : "http") << "://" << args.host
-          << ":" << port << std::endl;
-    }
+    RunCatching("start-up announcement", [&] {
+      const int port = server->WaitUntilReady();
+      if (port > 0) {
+        out << "accredit listening on " << (server->Tls() ? "https" : "http") << "://" << args.host
+            << ":" << port << std::endl;
+      }
+    });
   });
   DailyScheduler scheduler(*app->accounts);
   ReminderScheduler reminder_scheduler(*app->reminders, app->clock,

@@ -14,7 +14,7 @@ namespace {
 using Json = nlohmann::json;
 
 std::string Dump(const Json& j) {
-  return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+  return DumpJson(j, 2) + "\n";
 }
 
 Json OptInstant(const std::optional<Instant>& t) {
@@ -150,6 +150,30 @@ Result<int> RunUserEnable(const Args& args, App& app, std::ostream& out) {
   ACC_ASSIGN_OR_RETURN(const auth::User user, FindUser(app, args.username));
   ACC_RETURN_IF_ERROR(app.accounts->EnableUser(Operator(), user.id));
   out << "Enabled user " << user.username << "\n";
+  return 0;
+}
+
+Result<int> RunUserSetRole(const Args& args, App& app, std::ostream& out) {
+  ACC_ASSIGN_OR_RETURN(const auth::User user, FindUser(app, args.username));
+  ACC_ASSIGN_OR_RETURN(const auth::Role role, auth::ParseRole(args.role));
+  ACC_RETURN_IF_ERROR(app.accounts->ChangeRole(Operator(), user.id, role, args.supplier_id));
+  out << "Role of " << user.username << " is now " << auth::RoleName(role)
+      << "; their sessions, API tokens and calendar feed have ended\n";
+  return 0;
+}
+
+Result<int> RunTokenPolicy(const Args& args, App& app, std::ostream& out) {
+  if (args.token_max_days != 0) {
+    ACC_RETURN_IF_ERROR(app.accounts->UpdateSettings(
+        Operator(), auth::AuthSettings{.token_max_days = args.token_max_days}));
+  }
+  ACC_ASSIGN_OR_RETURN(const auth::AuthSettings settings, app.accounts->Settings());
+  if (args.json) {
+    out << DumpJson(nlohmann::json{{"token_max_days", settings.token_max_days}}, 2) << "\n";
+  } else {
+    out << "API tokens expire at most " << settings.token_max_days
+        << " days after they are created\n";
+  }
   return 0;
 }
 

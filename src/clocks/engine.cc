@@ -4,6 +4,8 @@
 #include <array>
 #include <atomic>
 #include <cstdio>
+#include <exception>
+#include <mutex>
 #include <set>
 #include <thread>
 #include <utility>
@@ -304,9 +306,22 @@ void RunRules(const std::vector<Rule>& rules, const std::vector<std::size_t>& wh
   const unsigned hw = std::max(1U, std::thread::hardware_concurrency());
   const std::size_t threads = std::min<std::size_t>(hw, which.size());
   std::atomic<std::size_t> next{0};
+  // Each worker's catch boundary: an exception (bad_alloc, say) is carried to the calling
+  // thread and rethrown there, where the request's own boundary answers it, instead of ending
+  // the process from a pool thread.
+  std::mutex failure_mu;
+  std::exception_ptr failure;
   auto work = [&] {
-    for (std::size_t k = next.fetch_add(1); k < which.size(); k = next.fetch_add(1)) {
-      rules[which[k]].generate(ctx, outs[which[k]]);
+    try {
+      for (std::size_t k = next.fetch_add(1); k < which.size(); k = next.fetch_add(1)) {
+        rules[which[k]].generate(ctx, outs[which[k]]);
+      }
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(failure_mu);
+      if (!failure) {
+        failure = std::current_exception();
+      }
+      next.store(which.size());
     }
   };
   std::vector<std::thread> pool;
@@ -316,6 +331,9 @@ void RunRules(const std::vector<Rule>& rules, const std::vector<std::size_t>& wh
   work();
   for (std::thread& t : pool) {
     t.join();
+  }
+  if (failure) {
+    std::rethrow_exception(failure);
   }
 }
 

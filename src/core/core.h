@@ -8,11 +8,13 @@
 #include <string_view>
 #include <vector>
 
-#include "core/calendar.h"  // IWYU pragma: export
-#include "core/clock.h"     // IWYU pragma: export
-#include "core/crypto.h"    // IWYU pragma: export
-#include "core/status.h"    // IWYU pragma: export
-#include "core/time.h"      // IWYU pragma: export
+#include "core/calendar.h"    // IWYU pragma: export
+#include "core/clock.h"       // IWYU pragma: export
+#include "core/crypto.h"      // IWYU pragma: export
+#include "core/secret_box.h"  // IWYU pragma: export
+#include "core/status.h"      // IWYU pragma: export
+#include "core/text.h"        // IWYU pragma: export
+#include "core/time.h"        // IWYU pragma: export
 
 namespace accredit::assets {
 // Files under web/ compiled into the binary (cmake/EmbedFiles.cmake); path relative to web/,

@@ -309,7 +309,7 @@ std::string ToJson(const Document& doc) {
       {"format", std::string(kFormat)}, {"format_version", kFormatVersion}, {"title", doc.title},
       {"subtitle", doc.subtitle},       {"version", doc.version},           {"date", doc.date},
       {"blocks", std::move(blocks)}};
-  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return DumpJson(j);
 }
 
 Result<Document> DocumentFromJson(std::string_view json) {

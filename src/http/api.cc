@@ -24,6 +24,10 @@ httplib::Server::Handler Api(Context& ctx, ApiFn fn, BodyKind kind) {
       WriteError(res, s.error());
       return;
     }
+    if (Status s = CheckRequestUtf8(req); !s.ok()) {
+      WriteError(res, s.error());
+      return;
+    }
     if (Status s = fn(*who, req, res); !s.ok()) {
       if (s.Code() == ErrorCode::kInternal && !s.error().internal.empty()) {
         std::fprintf(stderr, "accredit: %s %s: %s\n", req.method.c_str(), req.path.c_str(),

@@ -30,23 +30,20 @@ reminders::CalendarFeeds Feeds(Context& ctx) {
   return reminders::CalendarFeeds(s.store, s.audit, s.clock, s.accounts);
 }
 
-// The configured base URL, else this request's own origin (the Host header, restricted to
-// host-name characters so that nothing odd ends up in a URL we print).
-std::string BaseUrl(Context& ctx, const httplib::Request& req) {
-  auto configured = Feeds(ctx).ConfiguredBaseUrl();
-  if (configured.ok() && !configured->empty()) {
-    return *configured;
+// The server's public address, from configuration only: a feed URL built from the request's
+// Host header would let whoever sends the request choose where the secret URL points.
+Result<std::string> BaseUrl(Context& ctx) {
+  ACC_ASSIGN_OR_RETURN(std::string configured, Feeds(ctx).ConfiguredBaseUrl());
+  if (configured.empty()) {
+    return Err(ErrorCode::kFailedPrecondition,
+               "calendar feeds need the server's public address, and none is set: an "
+               "administrator sets it with `accredit reminders configure --base-url "
+               "https://accredit.example.org`");
   }
-  std::string host = req.get_header_value("Host");
-  const bool plain =
-      !host.empty() && host.size() < 256 && std::all_of(host.begin(), host.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '-' ||
-               c == ':' || c == '[' || c == ']';
-      });
-  if (!plain) {
-    host = ctx.Options().host + ":" + std::to_string(ctx.Options().port);
+  while (!configured.empty() && configured.back() == '/') {
+    configured.pop_back();
   }
-  return std::string(ctx.Tls() ? "https://" : "http://") + host;
+  return configured;
 }
 
 std::string FeedUrl(const std::string& base, const std::string& token) {
@@ -89,10 +86,21 @@ void ServeFeed(Context& ctx, const httplib::Request& req, httplib::Response& res
   }
   reminders::IcsOptions options;
   options.now = now;
-  options.base_url = BaseUrl(ctx, req);
+  options.base_url = BaseUrl(ctx).value_or(std::string());
   res.set_header("Content-Disposition", "inline; filename=\"accredit-obligations.ics\"");
-  res.set_content(reminders::RenderIcs((*snap)->obligations, options),
-                  "text/calendar; charset=utf-8");
+  const ObligationScope visible(*who);
+  if (visible.All()) {
+    res.set_content(reminders::RenderIcs((*snap)->obligations, options),
+                    "text/calendar; charset=utf-8");
+    return;
+  }
+  std::vector<clocks::Obligation> mine;
+  for (const clocks::Obligation& o : (*snap)->obligations) {
+    if (visible(o)) {
+      mine.push_back(o);
+    }
+  }
+  res.set_content(reminders::RenderIcs(mine, options), "text/calendar; charset=utf-8");
 }
 
 json FeedStatusJson(const std::optional<reminders::FeedInfo>& feed) {
@@ -101,8 +109,8 @@ json FeedStatusJson(const std::optional<reminders::FeedInfo>& feed) {
   return j;
 }
 
-void FeedPage(Context& ctx, const Authn& who, const httplib::Request& req, httplib::Response& res,
-              const std::string& new_token, const Error* error) {
+void FeedPage(Context& ctx, const Authn& who, const httplib::Request& /*req*/,
+              httplib::Response& res, const std::string& new_token, const Error* error) {
   if (Status may = AuthorizeObligations(who.principal); !may.ok()) {
     RenderError(ctx, &who, res, may.error());
     return;
@@ -118,8 +126,12 @@ void FeedPage(Context& ctx, const Authn& who, const httplib::Request& req, httpl
   if (active->has_value()) {
     d.set("created_at", FormatHumanLondon((*active)->created_at));
   }
-  if (!new_token.empty()) {
-    const std::string url = FeedUrl(BaseUrl(ctx, req), new_token);
+  auto base = BaseUrl(ctx);
+  if (!base.ok()) {
+    d.set("no_base_url", base.error().message);
+  }
+  if (!new_token.empty() && base.ok()) {
+    const std::string url = FeedUrl(*base, new_token);
     d.set("new_url", url);
     d.set("webcal_url", WebcalUrl(url));
   }
@@ -154,6 +166,10 @@ void RegisterCalendarFeed(httplib::Server& svr, Context& ctx) {
                RenderError(ctx, &who, res, may.error());
                return;
              }
+             if (auto base = BaseUrl(ctx); !base.ok()) {
+               FeedPage(ctx, who, req, res, "", &base.error());
+               return;
+             }
              auto token = Feeds(ctx).Create(who.principal);
              if (!token.ok()) {
                FeedPage(ctx, who, req, res, "", &token.error());
@@ -180,19 +196,19 @@ void RegisterCalendarFeed(httplib::Server& svr, Context& ctx) {
       }));
   svr.Post(
       "/api/v1/me/calendar-feed",
-      Api(ctx,
-          [&ctx](const Authn& who, const httplib::Request& req, httplib::Response& res) -> Status {
-            ACC_RETURN_IF_ERROR(AuthorizeObligations(who.principal));
-            auto feeds = Feeds(ctx);
-            ACC_ASSIGN_OR_RETURN(const std::string token, feeds.Create(who.principal));
-            ACC_ASSIGN_OR_RETURN(auto active, feeds.Active(who.principal));
-            json j = FeedStatusJson(active);
-            j["url"] = FeedUrl(BaseUrl(ctx, req), token);
-            j["webcal_url"] = WebcalUrl(j["url"].get<std::string>());
-            j["token"] = token;
-            WriteJson(res, j, 201);
-            return Status::Ok();
-          }));
+      Api(ctx, [&ctx](const Authn& who, const httplib::Request&, httplib::Response& res) -> Status {
+        ACC_RETURN_IF_ERROR(AuthorizeObligations(who.principal));
+        ACC_ASSIGN_OR_RETURN(const std::string base, BaseUrl(ctx));  // before minting
+        auto feeds = Feeds(ctx);
+        ACC_ASSIGN_OR_RETURN(const std::string token, feeds.Create(who.principal));
+        ACC_ASSIGN_OR_RETURN(auto active, feeds.Active(who.principal));
+        json j = FeedStatusJson(active);
+        j["url"] = FeedUrl(base, token);
+        j["webcal_url"] = WebcalUrl(j["url"].get<std::string>());
+        j["token"] = token;
+        WriteJson(res, j, 201);
+        return Status::Ok();
+      }));
   svr.Delete(
       "/api/v1/me/calendar-feed",
       Api(ctx, [&ctx](const Authn& who, const httplib::Request&, httplib::Response& res) -> Status {

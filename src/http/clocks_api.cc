@@ -68,8 +68,9 @@ void RegisterClocksApi(httplib::Server& svr, Context& ctx) {
             std::int64_t total = 0;
             std::map<std::string, std::int64_t> counts;
             const clocks::Matcher matches(filter, *cal, now);
+            const ObligationScope visible(who.principal);
             for (const clocks::Obligation& o : snap->obligations) {
-              if (!matches(o)) {
+              if (!visible(o) || !matches(o)) {
                 continue;
               }
               ++counts[std::string(clocks::StateName(o.state))];
@@ -94,8 +95,10 @@ void RegisterClocksApi(httplib::Server& svr, Context& ctx) {
             ACC_RETURN_IF_ERROR(AuthorizeObligations(who.principal));
             ACC_ASSIGN_OR_RETURN(const Instant now, EvaluationInstant(ctx, req));
             ACC_ASSIGN_OR_RETURN(auto snap, ctx.Svc().clocks.At(now));
-            json j = clocks::GateToJson(snap->gate);
+            std::int64_t hidden = 0;
+            json j = clocks::GateToJson(ObligationScope(who.principal).Visible(snap->gate, hidden));
             j["at"] = FormatInstantLondon(now);
+            j["reasons_not_shown"] = hidden;  // about records this user may not read
             WriteJson(res, j);
             return Status::Ok();
           }));

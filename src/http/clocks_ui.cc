@@ -176,10 +176,15 @@ Date MondayOf(Date d) {
   return day - (wd - chr::Monday);
 }
 
-Data GateData(const clocks::Gate& gate) {
+Data GateData(const clocks::Gate& all, const ObligationScope& visible) {
+  std::int64_t hidden = 0;
+  const clocks::Gate gate = visible.Visible(all, hidden);
   Data g;
   g.set("may_process", gate.may_process);
-  g.set("reason_count", Count(static_cast<std::int64_t>(gate.reasons.size())));
+  g.set("reason_count", Count(static_cast<std::int64_t>(all.reasons.size())));
+  if (hidden > 0) {
+    g.set("hidden_reasons", Count(hidden));
+  }
   Data reasons{Data::type::list};
   for (const clocks::GateReason& r : gate.reasons) {
     Data x;
@@ -244,6 +249,47 @@ Status AuthorizeObligations(const auth::Principal& who) {
                "", "user '" + who.username + "' refused the contract-wide obligations");
   }
   return Status::Ok();
+}
+
+ObligationScope::ObligationScope(const auth::Principal& who) {
+  for (const registers::RegisterDef& def : registers::RegisterService::Defs()) {
+    if (auth::Authorize(who, def.read_action).ok()) {
+      readable_.insert(def.name);
+    } else {
+      all_ = false;
+    }
+  }
+  // Subjects that are not registers: the contract itself, issued RMD versions, suppliers.
+  for (const auto& [reg, action] : {std::pair{"contract", auth::Action::kContractRead},
+                                    std::pair{"rmd_versions", auth::Action::kDocumentRead},
+                                    std::pair{"suppliers", auth::Action::kSupplierRead},
+                                    std::pair{"parties", auth::Action::kSupplierRead}}) {
+    if (registers::RegisterService::Find(reg) != nullptr) {
+      continue;
+    }
+    if (auth::Authorize(who, action).ok()) {
+      readable_.insert(reg);
+    } else {
+      all_ = false;
+    }
+  }
+}
+
+clocks::Gate ObligationScope::Visible(const clocks::Gate& gate, std::int64_t& hidden) const {
+  hidden = 0;
+  if (all_) {
+    return gate;
+  }
+  clocks::Gate out;
+  out.may_process = gate.may_process;
+  for (const clocks::GateReason& r : gate.reasons) {
+    if (Sees(r.subject)) {
+      out.reasons.push_back(r);
+    } else {
+      ++hidden;
+    }
+  }
+  return out;
 }
 
 // ---- the dashboard ---------------------------------------------------------------------------
@@ -464,13 +510,16 @@ void AddDashboardObligations(Context& ctx, const Authn& who, Data& d) {
   }
   const bool reviewer = who.principal.role == auth::Role::kCustomerReviewer;
   Tally t(**cal, now, reviewer);
+  const ObligationScope visible(who.principal);
   for (const Obligation& o : (*snap)->obligations) {
-    t.Add(o);
+    if (visible(o)) {
+      t.Add(o);
+    }
   }
 
   Data ob;
   ob.set("at", FormatHumanLondon(now));
-  ob.set("gate", GateData((*snap)->gate));
+  ob.set("gate", GateData((*snap)->gate, visible));
   ob.set("counts", CountsData(t));
   ob.set("overdue_items", ItemList(t.overdue.items));
   ob.set("overdue_more",
@@ -643,13 +692,13 @@ Result<std::int64_t> ParseOffset(const httplib::Request& req) {
 }
 
 // The matching obligations' page of rows and the count per state; returns how many matched.
-std::int64_t AddRows(const clocks::Snapshot& snap, const Matcher& match, std::int64_t offset,
-                     Data& d) {
+std::int64_t AddRows(const clocks::Snapshot& snap, const Matcher& match,
+                     const ObligationScope& visible, std::int64_t offset, Data& d) {
   std::int64_t total = 0;
   StateCounts counts{};
   Data rows{Data::type::list};
   for (const Obligation& o : snap.obligations) {
-    if (!match(o)) {
+    if (!visible(o) || !match(o)) {
       continue;
     }
     ++counts[StateIndex(o.state)];
@@ -709,8 +758,8 @@ void ObligationsPage(Context& ctx, const Authn& who, const httplib::Request& req
       RenderError(ctx, &who, res, snap ? cal.error() : snap.error());
       return;
     }
-    total = AddRows(**snap, Matcher(*filter, **cal, now), first, d);
-    d.set("gate", GateData((*snap)->gate));
+    total = AddRows(**snap, Matcher(*filter, **cal, now), ObligationScope(who.principal), first, d);
+    d.set("gate", GateData((*snap)->gate, ObligationScope(who.principal)));
   }
   d.set("has_rows", total > first);
   d.set("total", Count(total));

@@ -137,7 +137,7 @@ Result<json> DecodeJsonObject(std::string_view body, std::span<const FieldSpec> 
 
 void WriteJson(httplib::Response& res, const json& body, int status) {
   res.status = status;
-  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
+  res.set_content(DumpJson(body), "application/json");
 }
 
 void WriteError(httplib::Response& res, const Error& error) {
@@ -159,6 +159,31 @@ bool BodyWithin(const httplib::Request& req, std::size_t limit) {
     size += part.content.size();
   }
   return size <= limit;
+}
+
+Status CheckRequestUtf8(const httplib::Request& req) {
+  auto check = [](const std::string& name, std::string_view value) -> Status {
+    if (!IsValidUtf8(name)) {
+      return Err(ErrorCode::kInvalidArgument, "a parameter name is not UTF-8 text", "request");
+    }
+    if (auto at = InvalidUtf8Offset(value)) {
+      return Err(ErrorCode::kInvalidArgument,
+                 "the value of \"" + name + "\" is not UTF-8 text (invalid byte at offset " +
+                     std::to_string(*at) + ")",
+                 name);
+    }
+    return Status::Ok();
+  };
+  for (const auto& [name, value] : req.params) {
+    ACC_RETURN_IF_ERROR(check(name, value));
+  }
+  for (const auto& [name, part] : req.files) {
+    ACC_RETURN_IF_ERROR(check(name, part.filename));
+    if (part.filename.empty()) {  // a text part of a multipart form
+      ACC_RETURN_IF_ERROR(check(name, part.content));
+    }
+  }
+  return Status::Ok();
 }
 
 Error TooLarge(std::string_view field) {

@@ -7,6 +7,7 @@
 #include <stdlib.h>  // mkdtemp
 
 #include <algorithm>
+#include <cstdio>
 #include <system_error>
 #include <utility>
 
@@ -282,6 +283,41 @@ constexpr FieldSpec kIssueFields[] = {{"note", JsonType::kString, false}};
 
 }  // namespace
 
+Result<std::shared_ptr<const Download>> CachedRmd(Context& ctx, const Authn& who,
+                                                  std::optional<std::int64_t> version,
+                                                  DocFormat format) {
+  ACC_RETURN_IF_ERROR(auth::Authorize(who.principal, auth::Action::kDocumentRead));
+  const auth::Principal& p = who.principal;
+  // Who asks (role and supplier) is part of the key, so a cached build is never served to a
+  // reader it was not built for.
+  std::string key = "rmd/" + std::to_string(static_cast<int>(format)) + "/" +
+                    std::string(auth::RoleName(p.role)) + "/" +
+                    std::to_string(p.supplier_id.value_or(0)) + "/";
+  if (version) {
+    key += "v" + std::to_string(*version);  // an issued version never changes
+  } else {
+    // The draft reads the registers as they are now: every change appends to the audit log,
+    // so its head names the data's state; the London date covers values derived from today.
+    ACC_ASSIGN_OR_RETURN(auto conn, ctx.Svc().store.Acquire());
+    audit::Filter newest;
+    newest.limit = 1;
+    ACC_ASSIGN_OR_RETURN(auto head, ctx.Svc().audit.List(*conn, newest));
+    key += head.empty() ? "empty" : std::to_string(head[0].seq) + ":" + head[0].hash_hex;
+    key += "/" + FormatDate(LondonDate(ctx.Svc().clock.Now()));
+  }
+  return ctx.Documents().Get(key, [&]() -> Result<Download> {
+    // One line per build (builds are rare: one per state of the data), for the operator.
+    std::fprintf(stderr, "accredit: documents: building the RMD %s as %s\n",
+                 version ? ("version " + std::to_string(*version)).c_str() : "draft",
+                 format == DocFormat::kDocx   ? "DOCX"
+                 : format == DocFormat::kHtml ? "HTML"
+                                              : "Markdown");
+    ACC_ASSIGN_OR_RETURN(docs::Document doc, version ? ctx.Svc().reports.RmdVersion(p, *version)
+                                                     : ctx.Svc().reports.BuildRmd(p));
+    return RenderDocument(doc, format, version ? "rmd-v" + std::to_string(*version) : "rmd-draft");
+  });
+}
+
 void RegisterDocumentsApi(httplib::Server& svr, Context& ctx) {
   // ---- the current RMD
   auto current_rmd = [&ctx](const Authn& who, const httplib::Request& req, httplib::Response& res,
@@ -293,9 +329,8 @@ void RegisterDocumentsApi(httplib::Server& svr, Context& ctx) {
     } else if (auto v = Param(req, "format")) {
       ACC_ASSIGN_OR_RETURN(f, ParseDocFormat(*v, "format"));
     }
-    ACC_ASSIGN_OR_RETURN(docs::Document doc, ctx.Svc().reports.BuildRmd(who.principal));
-    ACC_ASSIGN_OR_RETURN(Download d, RenderDocument(doc, f, "rmd-draft"));
-    SendDocument(res, d, f == DocFormat::kDocx ? Disposition::kAttachment : Disposition::kInline);
+    ACC_ASSIGN_OR_RETURN(auto d, CachedRmd(ctx, who, std::nullopt, f));
+    SendDocument(res, *d, f == DocFormat::kDocx ? Disposition::kAttachment : Disposition::kInline);
     return Status::Ok();
   };
   svr.Get("/api/v1/rmd", Api(ctx, [current_rmd](const Authn& who, const httplib::Request& req,

@@ -197,18 +197,12 @@ void RmdPage(Context& ctx, const Authn& who, httplib::Response& res,
 
 void RmdDownload(Context& ctx, const Authn& who, httplib::Response& res,
                  std::optional<std::int64_t> version, DocFormat format, Disposition disposition) {
-  Result<docs::Document> doc = version ? ctx.Svc().reports.RmdVersion(who.principal, *version)
-                                       : ctx.Svc().reports.BuildRmd(who.principal);
-  if (!doc) {
-    Fail(ctx, who, res, doc.error());
-    return;
-  }
-  auto d = RenderDocument(*doc, format, version ? "rmd-v" + std::to_string(*version) : "rmd-draft");
+  auto d = CachedRmd(ctx, who, version, format);
   if (!d) {
     Fail(ctx, who, res, d.error());
     return;
   }
-  SendDocument(res, *d, disposition);
+  SendDocument(res, **d, disposition);
 }
 
 // The format of a download route's extension. The route patterns admit only docx, md and html.

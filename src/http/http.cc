@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +14,7 @@
 #include <mutex>
 
 #include "http/internal.h"
+#include "http/listener.h"
 
 namespace accredit::http {
 namespace {
@@ -105,19 +107,16 @@ void Server::Impl::Install() {
   // cpp-httplib 0.11 has one payload limit for all routes: admit uploads, and let JSON and form
   // handlers enforce max_body_bytes themselves (internal::Api, internal::Ui).
   svr->set_payload_max_length(std::max(opts.max_body_bytes, opts.max_upload_bytes));
-  // Headers and body go out in separate writes; without TCP_NODELAY, Nagle plus delayed ACKs
-  // add ~40 ms to every small keep-alive response.
-  svr->set_tcp_nodelay(true);
+  // TCP_NODELAY, keep-alive, per-address admission and request deadlines are the guarded
+  // connection loop's (listener.h).
   // Debian's compiled cpp-httplib listens with a backlog of 5: under 64 concurrent clients,
   // reconnecting SYNs overflow it and wait for the 1 s SYN retransmit, which shows up as a
   // p99 of hundreds of milliseconds. Capture the listening socket as it is created so Run() can
-  // raise the backlog (a second listen() on Linux updates it), and keep connections alive for
-  // many requests so clients reconnect rarely.
+  // raise the backlog (a second listen() on Linux updates it).
   svr->set_socket_options([this](socket_t sock) {
     httplib::default_socket_options(sock);
     listen_fd.store(sock);
   });
-  svr->set_keep_alive_max_count(1000);
 
   svr->set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
     tls_request.start = std::chrono::steady_clock::now();
@@ -148,7 +147,7 @@ void Server::Impl::Install() {
         break;
     }
     const int status = res.status;
-    if (IsApiPath(req.path) || status == 413) {
+    if (IsApiPath(req.path)) {
       internal::WriteError(res, e, status);
     } else {
       internal::Data d;
@@ -217,7 +216,7 @@ void Server::Impl::Install() {
                            {"duration_ms", ms},
                            {"remote_addr", req.remote_addr},
                            {"user", tls_request.user}};
-    log.Write(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    log.Write(DumpJson(line));
   });
 
   svr->Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
@@ -262,15 +261,20 @@ Result<std::unique_ptr<Server>> Server::Create(Services services, ServerOptions 
     return Err(ErrorCode::kUnavailable, "cannot open the access log", "access_log",
                options.access_log_path);
   }
-  if (options.tls_cert_pem) {
-    auto ssl = std::make_unique<httplib::SSLServer>(options.tls_cert_pem->c_str(),
-                                                    options.tls_key_pem->c_str());
-    if (!ssl->is_valid()) {
-      return Err(ErrorCode::kInvalidArgument, "cannot load the TLS certificate or key", "tls_cert");
-    }
-    impl->svr = std::move(ssl);
-  } else {
-    impl->svr = std::make_unique<httplib::Server>();
+  internal::ConnectionLimits limits;
+  const int threads = options.threads > 0 ? options.threads : 8;
+  limits.max_per_address = options.max_connections_per_address > 0
+                               ? options.max_connections_per_address
+                               : std::max(1, threads / 4);
+  limits.request_deadline = options.request_deadline;
+  limits.min_bytes_per_second = options.min_bytes_per_second;
+  limits.idle_timeout = options.idle_timeout;
+  // A peer that vanishes mid-response must not kill the process (TLS writes can raise SIGPIPE).
+  std::signal(SIGPIPE, SIG_IGN);  // NOLINT(cert-err33-c): the previous handler is not needed
+  impl->svr = internal::NewGuardedServer(limits, options.tls_cert_pem.value_or(""),
+                                         options.tls_key_pem.value_or(""));
+  if (!impl->svr) {
+    return Err(ErrorCode::kInvalidArgument, "cannot load the TLS certificate or key", "tls_cert");
   }
   impl->Install();
   return std::unique_ptr<Server>(new Server(std::move(impl)));

@@ -9,6 +9,7 @@
 // Concurrency model: handlers run concurrently on cpp-httplib's thread pool; each request takes
 // its own pooled store connection; services are thread-safe.
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -59,8 +60,16 @@ struct ServerOptions {
   // /api/v1/evidence and /evidence, "body" elsewhere). The evidence service applies its own
   // per-file limit too.
   std::size_t max_upload_bytes = 32u << 20;
-  int threads = 64;             // cpp-httplib holds a worker per keep-alive connection
-  std::string access_log_path;  // empty: stdout; "-": stdout; "none": off
+  int threads = 64;  // cpp-httplib holds a worker per keep-alive connection
+  // Concurrent connections one client address may hold (more get 503); 0: threads / 4, so one
+  // address can never hold every worker.
+  int max_connections_per_address = 0;
+  // A request's head must arrive within this of its first byte; afterwards every transfer must
+  // keep min_bytes_per_second (so a trickling client is cut off, an honest slow one is not).
+  std::chrono::seconds request_deadline{10};
+  std::size_t min_bytes_per_second = 16 * 1024;
+  std::chrono::seconds idle_timeout{5};  // an idle keep-alive connection is closed after this
+  std::string access_log_path;           // empty: stdout; "-": stdout; "none": off
 };
 
 // Thread-safe: Stop() may be called from any thread (e.g. a signal-handling thread).

@@ -23,6 +23,7 @@
 #include "catalog/catalog.h"
 #include "clocks/clocks.h"
 #include "docs/docs.h"
+#include "http/document_cache.h"
 #include "http/http.h"
 #include "reports/reports.h"
 
@@ -153,7 +154,11 @@ class Context {
   std::string CookieHeader(std::string_view name, std::string_view value,
                            std::optional<int> max_age = std::nullopt) const;
 
+  // Generated documents: bounded concurrent builds, single flight, a few kept (issue 8).
+  DocumentCache& Documents() { return documents_; }
+
  private:
+  DocumentCache documents_{2, 8};
   Services services_;
   ServerOptions options_;
   std::unique_ptr<Templates> templates_;
@@ -191,10 +196,10 @@ Result<const registers::RegisterDef*> FindRegister(std::string_view name);
 enum class QueryMode { kStrict, kLenient };
 Result<registers::ListQuery> ListQueryFromRequest(const registers::RegisterDef& def,
                                                   const httplib::Request& req, QueryMode mode);
-// Labels (the register's label_field, a party's name) of the records `ids` of register `reg`,
-// in one query per call. Missing ids are absent from the map. Presentation only: no
-// authorisation, and errors yield an empty map.
-std::map<std::int64_t, std::string> LoadLabels(Context& ctx, std::string_view reg,
+// Labels (the register's label_field, a party's name) of the records `ids` of register `reg`
+// that `who` may read (RegisterService::Labels). Missing and unreadable ids are absent from the
+// map; errors yield an empty map.
+std::map<std::int64_t, std::string> LoadLabels(Context& ctx, const Authn& who, std::string_view reg,
                                                const std::set<std::int64_t>& ids);
 std::string RecordLabel(const registers::RegisterDef& def, const nlohmann::json& record);
 nlohmann::json LinkJson(const registers::Link& link);
@@ -211,6 +216,10 @@ Result<nlohmann::json> CreateEvidenceFromMultipart(Context& ctx, const Authn& wh
 // Whether the request's body fits `limit` (requests are admitted up to the larger upload
 // limit; JSON and form handlers enforce the smaller one themselves).
 bool BodyWithin(const httplib::Request& req, std::size_t limit);
+// The request's text at the edge: every query and form parameter (name and value), every
+// multipart part name and file name, and every text part must be UTF-8. kInvalidArgument naming
+// the parameter and the byte offset otherwise. JSON bodies are checked by DecodeJsonObject.
+Status CheckRequestUtf8(const httplib::Request& req);
 // The request body too large for its route: 413, field `field` ("body", or "file" for uploads).
 Error TooLarge(std::string_view field);
 
@@ -231,6 +240,30 @@ Result<clocks::Filter> ObligationFilterFromQuery(const httplib::Request& req);
 // read them except the subcontractor, whose view is scoped to its own supplier (S2.4-A1-5.2).
 // kPermissionDenied otherwise. Used by the API, the pages and the dashboard (clocks_ui.cc).
 Status AuthorizeObligations(const auth::Principal& who);
+
+// Which obligations `who` may see: those about a record of a register (or the contract, a
+// document, a supplier) that the role may read, so that obligations never carry register
+// content to a role that may not read it (the vetting officer, say). One set look-up per
+// obligation, none at all for roles that read everything.
+class ObligationScope {
+ public:
+  explicit ObligationScope(const auth::Principal& who);
+
+  bool All() const { return all_; }
+
+  bool operator()(const clocks::Obligation& o) const { return Sees(o.subject); }
+
+  bool Sees(const clocks::Subject& s) const { return all_ || readable_.contains(s.reg); }
+
+  // The gate as this reader may see it: the answer is contract-wide, reasons about records the
+  // reader may not read are left out (`hidden` counts them).
+  clocks::Gate Visible(const clocks::Gate& gate, std::int64_t& hidden) const;
+
+ private:
+  bool all_ = true;
+  std::set<std::string, std::less<>> readable_;
+};
+
 // The obligations part of the dashboard (gate, counts, overdue and due-soon lists, per-clause
 // table, timeline, the customer reviewer's "Awaiting your decision") added to `d`; nothing but
 // `obligations_hidden` for a role that may not read obligations.
@@ -269,6 +302,12 @@ Result<Download> RenderWorkbook(Context& ctx, const docs::Workbook& book, SheetF
 // forbids everything else (no scripts, no network).
 enum class Disposition { kAttachment, kInline };
 void SendDocument(httplib::Response& res, const Download& d, Disposition disposition);
+// The RMD (the current draft, or the issued `version`) as `format`, through the context's
+// document cache: authorised (document.read) first, then built at most once per state of the
+// data (issued versions are immutable: once). Errors: the reports module's.
+Result<std::shared_ptr<const Download>> CachedRmd(Context& ctx, const Authn& who,
+                                                  std::optional<std::int64_t> version,
+                                                  DocFormat format);
 // The CSP for standalone document HTML (styles inline, nothing else).
 inline constexpr const char* kDocumentCsp =
     "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; "

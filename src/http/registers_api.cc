@@ -88,57 +88,12 @@ Result<registers::ListQuery> ListQueryFromRequest(const RegisterDef& def,
   return q;
 }
 
-namespace {
-
-bool IsIdentifier(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-  });
-}
-
-}  // namespace
-
-std::map<std::int64_t, std::string> LoadLabels(Context& ctx, std::string_view reg,
+std::map<std::int64_t, std::string> LoadLabels(Context& ctx, const Authn& who, std::string_view reg,
                                                const std::set<std::int64_t>& ids) {
-  std::map<std::int64_t, std::string> out;
-  if (ids.empty()) {
-    return out;
-  }
-  std::string label = "name";  // the foundation's parties table
-  std::string table = "parties";
-  if (const RegisterDef* def = RegisterService::Find(reg); def != nullptr) {
-    label = def->label_field.empty() ? "id" : def->label_field;
-    table = def->Table();
-  } else if (reg != "parties") {
-    return out;
-  }
-  if (!IsIdentifier(table) || !IsIdentifier(label)) {
-    return out;
-  }
-  auto conn = ctx.Svc().store.Acquire();
-  if (!conn) {
-    return out;
-  }
-  // One query per page and referenced register (no N+1), in chunks under SQLite's parameter cap.
-  std::vector<std::int64_t> all(ids.begin(), ids.end());
-  constexpr std::size_t kChunk = 500;
-  for (std::size_t i = 0; i < all.size(); i += kChunk) {
-    std::string sql = "SELECT id, " + label + " FROM " + table + " WHERE id IN (";
-    store::Params params;
-    for (std::size_t j = i; j < all.size() && j < i + kChunk; ++j) {
-      sql += j == i ? "?" : ",?";
-      params.emplace_back(all[j]);
-    }
-    sql += ")";
-    auto rows = (*conn)->Query(sql, params);
-    if (!rows) {
-      return out;  // labels are presentation only: fall back to ids
-    }
-    for (const auto& row : *rows) {
-      out[row[0].Int()] = row[1].Text();
-    }
-  }
-  return out;
+  // Labels are presentation only: on any error the page falls back to ids.
+  return ctx.Svc()
+      .register_service.Labels(who.principal, reg, ids)
+      .value_or(std::map<std::int64_t, std::string>());
 }
 
 std::string RecordLabel(const RegisterDef& def, const json& record) {

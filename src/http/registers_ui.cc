@@ -121,7 +121,7 @@ std::string ScalarText(const json& v) {
   if (v.is_null()) {
     return "";
   }
-  return v.dump(-1, ' ', false, json::error_handler_t::replace);
+  return DumpJson(v);
 }
 
 std::string BadgeFor(std::string_view lowered) {
@@ -214,7 +214,8 @@ Cell FieldCell(const FieldDef& f, const json& record, const Labels& labels) {
 }
 
 // The labels of every reference on the page, one query per referenced register.
-Labels RefLabels(Context& ctx, const RegisterDef& def, const std::vector<json>& records) {
+Labels RefLabels(Context& ctx, const Authn& who, const RegisterDef& def,
+                 const std::vector<json>& records) {
   std::map<std::string, std::set<std::int64_t>> wanted;
   for (const auto& f : def.fields) {
     if (f.type != FieldType::kRef) {
@@ -228,7 +229,7 @@ Labels RefLabels(Context& ctx, const RegisterDef& def, const std::vector<json>& 
   }
   Labels out;
   for (const auto& [reg, ids] : wanted) {
-    out[reg] = LoadLabels(ctx, reg, ids);
+    out[reg] = LoadLabels(ctx, who, reg, ids);
   }
   return out;
 }
@@ -417,7 +418,7 @@ void ListPage(Context& ctx, const Authn& who, const httplib::Request& req, httpl
   d.set("columns", columns);
   d.set("colspan", std::to_string(1 + field_cols.size() + derived_cols.size()));
 
-  const Labels labels = RefLabels(ctx, def, list->items);
+  const Labels labels = RefLabels(ctx, who, def, list->items);
   Data rows{Data::type::list};
   for (const auto& r : list->items) {
     const std::string id = std::to_string(r.value("id", std::int64_t{0}));
@@ -695,7 +696,7 @@ void DetailPage(Context& ctx, const Authn& who, httplib::Response& res, const Re
   d.set("heading", label);
   d.set("kicker", def.singular + " " + std::to_string(id));
 
-  const Labels labels = RefLabels(ctx, def, {r});
+  const Labels labels = RefLabels(ctx, who, def, {r});
   Data fields{Data::type::list};
   for (const auto& f : def.fields) {
     Data x;
@@ -740,7 +741,7 @@ void DetailPage(Context& ctx, const Authn& who, httplib::Response& res, const Re
   }
   Labels link_labels;
   for (const auto& [reg, ids] : wanted) {
-    link_labels[reg] = LoadLabels(ctx, reg, ids);
+    link_labels[reg] = LoadLabels(ctx, who, reg, ids);
   }
   const bool can_write = MayWrite(who.principal, def);
   Data link_rows{Data::type::list};

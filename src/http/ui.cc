@@ -92,6 +92,44 @@ void RenderError(Context& ctx, const Authn* who, httplib::Response& res, const E
                  status);
 }
 
+std::string SizeText(std::size_t bytes) {
+  return bytes >= 1024 * 1024 ? std::to_string(bytes / (1024 * 1024)) + " MB"
+                              : std::to_string((bytes + 1023) / 1024) + " KB";
+}
+
+// The HTML 413 of a form: nothing is saved, and every text field the user typed is shown back
+// (read-only) so that nothing they wrote is lost.
+void RenderTooLarge(Context& ctx, const Authn& who, const httplib::Request& req,
+                    httplib::Response& res) {
+  Data d;
+  std::size_t size = req.body.size();
+  Data fields{Data::type::list};
+  int index = 0;
+  auto keep = [&](const std::string& name, const std::string& value) {
+    if (name == "csrf_token" || value.empty()) {
+      return;
+    }
+    Data x;
+    x.set("index", std::to_string(++index));
+    x.set("name", SanitiseUtf8(name));
+    x.set("value", SanitiseUtf8(value));
+    fields.push_back(x);
+  };
+  for (const auto& [name, value] : req.params) {
+    keep(name, value);
+  }
+  for (const auto& [name, part] : req.files) {
+    size += part.content.size();
+    if (part.filename.empty()) {
+      keep(name, part.content);
+    }
+  }
+  d.set("size", SizeText(size));
+  d.set("limit", SizeText(ctx.Options().max_body_bytes));
+  d.set("fields", fields);
+  RenderInLayout(ctx, &who, res, "Form too large", "", "too_large.html", d, 413);
+}
+
 void Redirect(httplib::Response& res, const std::string& to) {
   res.status = 303;
   res.set_header("Location", to);
@@ -106,12 +144,28 @@ httplib::Server::Handler Ui(Context& ctx, PageFn fn, BodyKind kind) {
     }
     SetLogUser(who->principal.username);
     if (kind == BodyKind::kForm && !BodyWithin(req, ctx.Options().max_body_bytes)) {
-      RenderError(ctx, &*who, res, TooLarge("body"));
-      res.status = 413;
+      RenderTooLarge(ctx, *who, req, res);
       return;
     }
     if (Status s = Context::CheckCsrf(*who, req); !s.ok()) {
       RenderError(ctx, &*who, res, s.error());
+      return;
+    }
+    if (Status s = CheckRequestUtf8(req); !s.ok()) {
+      RenderError(ctx, &*who, res, s.error());
+      return;
+    }
+    // Forms with long text are sent as multipart/form-data (cpp-httplib 0.11 refuses
+    // url-encoded bodies over 8 KiB, below our long-text limit): their text parts are the
+    // form's parameters, as if url-encoded.
+    if (kind == BodyKind::kForm && !req.files.empty()) {
+      httplib::Request form = req;
+      for (const auto& [name, part] : req.files) {
+        if (part.filename.empty()) {
+          form.params.emplace(name, part.content);
+        }
+      }
+      fn(*who, form, res);
       return;
     }
     fn(*who, req, res);
@@ -176,6 +230,10 @@ void RenderLogin(Context& ctx, httplib::Response& res, const std::string& error,
 }
 
 void LoginPost(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  if (Status s = CheckRequestUtf8(req); !s.ok()) {
+    RenderLogin(ctx, res, s.error().message, "", 400);
+    return;
+  }
   const std::string username = req.get_param_value("username");
   auto cookie = Cookie(req, kLoginCsrfCookie);
   if (!cookie || !ConstantTimeEquals(*cookie, req.get_param_value("csrf_token"))) {

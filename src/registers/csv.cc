@@ -1,5 +1,6 @@
 // RFC 4180 CSV reading and writing for register import and export.
 
+#include <algorithm>
 #include <string>
 
 #include "registers/registers.h"
@@ -14,8 +15,24 @@ Error CsvError(int line, std::string message) {
 }  // namespace
 
 Result<std::vector<CsvRecord>> ParseCsv(std::string_view text) {
+  std::size_t bom = 0;
   if (text.substr(0, 3) == "\xEF\xBB\xBF") {
     text.remove_prefix(3);
+    bom = 3;
+  }
+  // The file is UTF-8 or refused whole, naming the line, column and byte offset of the first
+  // bad byte, before any record is read.
+  if (auto bad = InvalidUtf8Offset(text)) {
+    const std::string_view before = text.substr(0, *bad);
+    const auto line_no = 1 + std::count(before.begin(), before.end(), '\n');
+    const auto line_start = before.rfind('\n');
+    const std::size_t column =
+        1 + CodePointCount(line_start == std::string_view::npos ? before
+                                                                : before.substr(line_start + 1));
+    return Err(ErrorCode::kInvalidArgument,
+               "is not UTF-8 text: invalid byte at column " + std::to_string(column) +
+                   " (byte offset " + std::to_string(bom + *bad) + " of the file)",
+               "line " + std::to_string(line_no));
   }
   std::vector<CsvRecord> out;
   CsvRecord record{1, {}};

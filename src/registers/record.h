@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -256,6 +257,13 @@ class RegisterService {
   // a kRef field's drop-down. Errors as List.
   Result<std::vector<std::pair<std::int64_t, std::string>>> RefChoices(const auth::Principal& actor,
                                                                        const RegisterDef& def);
+
+  // The labels of records `ids` of register `reg` (a register name, or "parties") that the
+  // actor may read; ids it may not read, or that do not exist, are simply absent, so a page
+  // shows "#17" for both and reveals nothing of a record outside the actor's scope.
+  Result<std::map<std::int64_t, std::string>> Labels(const auth::Principal& actor,
+                                                     std::string_view reg,
+                                                     const std::set<std::int64_t>& ids);
 
  private:
   store::Store& store_;

@@ -36,7 +36,7 @@ std::string Quote(std::string_view id) {
 }
 
 std::string Dump(const Json& j) {
-  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return DumpJson(j);
 }
 
 bool IsTextType(FieldType t) {
@@ -100,7 +100,7 @@ std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
 }
 
 Status CheckChars(const FieldDef& f, std::string_view text, bool multiline) {
-  if (text.size() > MaxLength(f)) {
+  if (CodePointCount(text) > MaxLength(f)) {
     return Invalid(f.name, "must be at most " + std::to_string(MaxLength(f)) + " characters");
   }
   for (char c : text) {
@@ -147,6 +147,17 @@ std::optional<std::int64_t> ParseInt(std::string_view s) {
 Result<Json> Coerce(const FieldDef& f, const Json& v) {
   if (v.is_null()) {
     return EmptyValue(f);
+  }
+  // Every text a field receives (forms, JSON, CSV, CLI) is UTF-8 or refused here, naming the
+  // field and the byte offset, before anything is stored or audited.
+  if (v.is_string()) {
+    ACC_RETURN_IF_ERROR(CheckUtf8(v.get_ref<const std::string&>(), f.name));
+  } else if (v.is_array()) {
+    for (const auto& item : v) {
+      if (item.is_string()) {
+        ACC_RETURN_IF_ERROR(CheckUtf8(item.get_ref<const std::string&>(), f.name));
+      }
+    }
   }
   switch (f.type) {
     case FieldType::kText:
@@ -431,8 +442,8 @@ bool IsIgnoredColumn(const RegisterDef& def, std::string_view name) {
   return name == "created_at" || name == "updated_at" || def.Derived(name) != nullptr;
 }
 
-Status Validate(store::Connection& conn, const RegisterDef& def, const Json& rec,
-                ReadContext& ctx) {
+Status Validate(store::Connection& conn, const auth::Principal& actor, const RegisterDef& def,
+                const Json& rec, ReadContext& ctx) {
   for (const auto& f : def.fields) {
     if (f.required && f.type != FieldType::kBool && IsEmpty(rec.at(f.name))) {
       return Invalid(f.name, "required");
@@ -442,15 +453,18 @@ Status Validate(store::Connection& conn, const RegisterDef& def, const Json& rec
     const Json& v = rec.at(f.name);
     if (f.type == FieldType::kRef && v.is_number_integer()) {
       const RegisterDef* target = RegisterService::Find(f.ref);
-      ACC_CHECK(target != nullptr, "kRef field names an unknown register");
-      auto found = conn.Query("SELECT id FROM " + Quote(target->Table()) + " WHERE id = ?",
-                              {v.get<std::int64_t>()});
-      if (!found) {
-        return found.error();
+      ACC_CHECK(target != nullptr, "kRef field names an unknown register");  // definitions
+      // A reference must name a record the actor may read; one it may not read answers exactly
+      // as one that does not exist, so ids outside the actor's scope reveal nothing.
+      const std::int64_t ref_id = v.get<std::int64_t>();
+      Error missing =
+          Invalid(f.name, "no " + target->singular + " with id " + std::to_string(ref_id));
+      if (!auth::Authorize(actor, target->read_action).ok()) {
+        return missing;
       }
-      if (found->empty()) {
-        return Invalid(
-            f.name, "no " + target->singular + " with id " + std::to_string(v.get<std::int64_t>()));
+      ACC_ASSIGN_OR_RETURN(std::optional<Json> found, LoadRecord(conn, *target, ref_id));
+      if (!found || !AuthorizeRecord(actor, *target, target->read_action, *found).ok()) {
+        return missing;
       }
     }
   }
@@ -798,7 +812,7 @@ struct Ops {
       rec[key] = value;
     }
     ACC_RETURN_IF_ERROR(AuthorizeWrite(actor, def, rec));
-    ACC_RETURN_IF_ERROR(Validate(conn, def, rec, ctx));
+    ACC_RETURN_IF_ERROR(Validate(conn, actor, def, rec, ctx));
     const std::string now = FormatInstantUtc(clock.Now());
     std::string cols;
     std::string marks;
@@ -841,7 +855,7 @@ struct Ops {
     Json after = *before;
     ACC_RETURN_IF_ERROR(ApplyInput(def, patch, after));
     ACC_RETURN_IF_ERROR(AuthorizeWrite(actor, def, after));
-    ACC_RETURN_IF_ERROR(Validate(conn, def, after, ctx));
+    ACC_RETURN_IF_ERROR(Validate(conn, actor, def, after, ctx));
     const std::string now = FormatInstantUtc(clock.Now());
     std::string sets;
     store::Params params;
@@ -1127,7 +1141,8 @@ Result<ImportReport> RegisterService::ImportCsv(const auth::Principal& actor,
         return AtLine(rec.line, Err(s.Code(), s.error().message, "id"));
       }
       ACC_ASSIGN_OR_RETURN(auto existing, LoadRecord(*conn, def, *id));
-      if (!existing) {
+      // Another supplier's record answers as a missing one (no existence oracle).
+      if (!existing || !AuthorizeRecord(actor, def, def.read_action, *existing).ok()) {
         return AtLine(rec.line,
                       Invalid("id", "no " + def.singular + " with id " + std::to_string(*id)));
       }
@@ -1201,6 +1216,60 @@ Result<std::vector<std::pair<std::int64_t, std::string>>> RegisterService::RefCh
   std::vector<std::pair<std::int64_t, std::string>> out;
   for (const auto& r : rows) {
     out.emplace_back(r[0].Int(), r[1].Text());
+  }
+  return out;
+}
+
+Result<std::map<std::int64_t, std::string>> RegisterService::Labels(
+    const auth::Principal& actor, std::string_view reg, const std::set<std::int64_t>& ids) {
+  std::map<std::int64_t, std::string> out;
+  if (ids.empty()) {
+    return out;
+  }
+  std::string table;
+  std::string label;
+  std::string scope;  // the column a subcontractor's reads are confined by
+  if (const RegisterDef* def = Find(reg); def != nullptr) {
+    if (!auth::Authorize(actor, def->read_action).ok()) {
+      return out;
+    }
+    table = def->Table();
+    label = def->label_field.empty() ? "id" : def->label_field;
+    scope = def->scope_field;
+  } else if (reg == "parties") {
+    if (!auth::Authorize(actor, auth::Action::kSupplierRead).ok()) {
+      return out;
+    }
+    table = "parties";
+    label = "name";
+    scope = "id";  // a subcontractor reads its own party only
+  } else {
+    return out;
+  }
+  std::string where;
+  store::Params scope_params;
+  if (!scope.empty() && actor.role == auth::Role::kSubcontractor) {
+    where = " AND " + Quote(scope) + " = ?";
+    scope_params.emplace_back(actor.supplier_id.value_or(0));
+  }
+  ACC_ASSIGN_OR_RETURN(auto conn, store_.Acquire());
+  ACC_ASSIGN_OR_RETURN(auto tx, conn->Begin(store::TxMode::kRead));
+  // One query per chunk of ids (no N+1), under SQLite's parameter cap.
+  const std::vector<std::int64_t> all(ids.begin(), ids.end());
+  constexpr std::size_t kChunk = 500;
+  for (std::size_t i = 0; i < all.size(); i += kChunk) {
+    std::string sql = "SELECT id, " + Quote(label) + " FROM " + Quote(table) + " WHERE id IN (";
+    store::Params params;
+    for (std::size_t j = i; j < all.size() && j < i + kChunk; ++j) {
+      sql += j == i ? "?" : ",?";
+      params.emplace_back(all[j]);
+    }
+    sql += ")" + where;
+    params.insert(params.end(), scope_params.begin(), scope_params.end());
+    ACC_ASSIGN_OR_RETURN(auto rows, conn->Query(sql, params));
+    for (const auto& row : rows) {
+      out[row[0].Int()] = row[1].Text();
+    }
   }
   return out;
 }

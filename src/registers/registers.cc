@@ -16,7 +16,7 @@ constexpr std::size_t kMaxShortText = 200;
 constexpr std::size_t kMaxLongText = 2000;
 
 std::string Dump(const Json& j) {
-  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return DumpJson(j);
 }
 
 Json DateOrNull(const std::optional<Date>& d) {

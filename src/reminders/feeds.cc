@@ -47,7 +47,7 @@ Result<std::string> CalendarFeeds::Create(const auth::Principal& who) {
   const json after = {{"user_id", who.user_id}, {"created_at", now}, {"replaced", replaced}};
   ACC_RETURN_IF_ERROR(
       audit_.Append(*conn, audit::Entry{who.username, "calendar_feed.create", "calendar_feed",
-                                        std::to_string(row[0].Int()), "null", after.dump()}));
+                                        std::to_string(row[0].Int()), "null", DumpJson(after)}));
   ACC_RETURN_IF_ERROR(tx.Commit());
   return token;
 }
@@ -70,7 +70,7 @@ Status CalendarFeeds::Revoke(const auth::Principal& who) {
     const json after = {{"user_id", who.user_id}, {"revoked_at", now}};
     ACC_RETURN_IF_ERROR(audit_.Append(
         *conn, audit::Entry{who.username, "calendar_feed.revoke", "calendar_feed",
-                            std::to_string(r[0].Int()), before.dump(), after.dump()}));
+                            std::to_string(r[0].Int()), DumpJson(before), DumpJson(after)}));
   }
   return tx.Commit();
 }
@@ -94,24 +94,24 @@ Result<auth::Principal> CalendarFeeds::Authenticate(std::string_view token) {
     return NoSuchFeed();
   }
   ACC_ASSIGN_OR_RETURN(auto conn, store_.Acquire());
-  ACC_ASSIGN_OR_RETURN(auto rows, conn->Query("SELECT user_id, username FROM calendar_feeds "
+  ACC_ASSIGN_OR_RETURN(auto rows, conn->Query("SELECT user_id, created_at FROM calendar_feeds "
                                               "WHERE token_hash = ? AND revoked_at IS NULL",
                                               {Sha256Hex(token)}));
   if (rows.empty()) {
     return NoSuchFeed();
   }
-  auto user = accounts_.FindByUsername(rows[0][1].Text());
-  if (!user.ok()) {
-    if (user.error().code == ErrorCode::kNotFound) {
-      return NoSuchFeed();
-    }
-    return user.error();
-  }
-  if (user->id != rows[0][0].Int() || user->disabled) {
+  auto created = ParseInstant(rows[0][1].Text(), "created_at");
+  if (!created) {
     return NoSuchFeed();
   }
-  auth::Principal p{user->id, user->username, user->role, user->supplier_id};
-  if (!auth::Authorize(p, auth::Action::kDashboardRead).ok()) {
+  // The account's own checks at every use: disabled, idle past 90 days (disabled there and
+  // then), credentials reset since the feed was made (password reset, disabling, role change).
+  auto p =
+      accounts_.AuthenticateCredential(rows[0][0].Int(), *created, auth::Credential::kCalendarFeed);
+  if (!p) {
+    return p.error().code == ErrorCode::kUnauthenticated ? NoSuchFeed() : p.error();
+  }
+  if (!auth::Authorize(*p, auth::Action::kDashboardRead).ok()) {
     return NoSuchFeed();
   }
   return p;

@@ -14,8 +14,11 @@
 namespace accredit::reminders::internal {
 
 // The settings row (reminder_settings, id 1).
-Result<Settings> ReadSettings(store::Connection& conn);
-Status WriteSettings(store::Connection& conn, const Settings& s, Instant now);
+// The webhooks column is sealed with `secrets` (SecretBox context "reminder_settings.webhooks");
+// a column written before sealing (plain JSON) is still read, and sealed at the next write.
+Result<Settings> ReadSettings(store::Connection& conn, const SecretBox* secrets);
+Status WriteSettings(store::Connection& conn, const Settings& s, Instant now,
+                     const SecretBox* secrets);
 // Every rule a stored configuration must satisfy; errors name the field.
 Status ValidateSettings(const Settings& s);
 

@@ -196,6 +196,9 @@ struct Options {
   std::chrono::milliseconds webhook_timeout{10000};
   std::chrono::seconds retry_base{60};   // backoff after the first failure, doubled each time
   std::chrono::seconds retry_max{3600};  // cap of the backoff
+  // Seals the webhooks (their URLs and HMAC secrets) in the database. Not owned; required for
+  // webhooks: without it, settings with webhooks are refused (kFailedPrecondition).
+  const SecretBox* secrets = nullptr;
 };
 
 // Thread-safe. Passes are serialised (in-process mutex, and the lock file across processes).
@@ -213,6 +216,9 @@ class Reminders {
   // kContractUpdate. Validates the result (errors name the field), audits "reminders.configure"
   // with before/after SettingsToJson in the same transaction.
   Result<Settings> Configure(const auth::Principal& actor, const SettingsPatch& patch);
+  // Seals webhook settings that an earlier version stored in clear (run at start-up by the
+  // composition root). Nothing to do when they are sealed or there are none.
+  Status SealStoredSecrets();
   // The ledger, newest first. kContractRead.
   Result<std::vector<Delivery>> Log(const auth::Principal& actor, const LogQuery& query);
 

@@ -241,7 +241,7 @@ Result<PassReport> Reminders::RunOnce(Instant now) {
 Result<PassReport> Reminders::RunLocked(Instant now) {
   PassReport report;
   ACC_ASSIGN_OR_RETURN(auto conn, store_.Acquire());
-  ACC_ASSIGN_OR_RETURN(const Settings settings, internal::ReadSettings(*conn));
+  ACC_ASSIGN_OR_RETURN(const Settings settings, internal::ReadSettings(*conn, options_.secrets));
   report.enabled = settings.enabled;
   if (!settings.enabled) {
     return report;
@@ -396,7 +396,7 @@ Result<PassReport> Reminders::RunLocked(Instant now) {
       cfg.secret = w.secret;
       cfg.timeout = options_.webhook_timeout;
       delivered = notify::PostWebhook(cfg, kWebhookEvent, d.message_id,
-                                      internal::WebhookBody(*occ, o, settings.base_url).dump());
+                                      DumpJson(internal::WebhookBody(*occ, o, settings.base_url)));
     }
 
     ACC_ASSIGN_OR_RETURN(auto tx, conn->Begin(store::TxMode::kWrite));
@@ -414,7 +414,7 @@ Result<PassReport> Reminders::RunLocked(Instant now) {
                     {"attempts", attempts}};
       ACC_RETURN_IF_ERROR(
           audit_.Append(*conn, audit::Entry{"system", "reminder.sent", "reminder_delivery",
-                                            std::to_string(d.id), "null", after.dump()}));
+                                            std::to_string(d.id), "null", DumpJson(after)}));
       ++report.sent;
     } else {
       // notify's messages never hold a password, secret or URL; the server's reply may name
@@ -431,7 +431,7 @@ Result<PassReport> Reminders::RunLocked(Instant now) {
                       {"attempts", attempts}};
         ACC_RETURN_IF_ERROR(
             audit_.Append(*conn, audit::Entry{"system", "reminder.failed", "reminder_delivery",
-                                              std::to_string(d.id), "null", after.dump()}));
+                                              std::to_string(d.id), "null", DumpJson(after)}));
         ++report.failed;
       } else {
         const std::chrono::seconds backoff =

@@ -230,7 +230,9 @@ Status ValidateSettings(const Settings& s) {
   return Status::Ok();
 }
 
-Result<Settings> ReadSettings(store::Connection& conn) {
+constexpr std::string_view kWebhooksContext = "reminder_settings.webhooks";
+
+Result<Settings> ReadSettings(store::Connection& conn, const SecretBox* secrets) {
   ACC_ASSIGN_OR_RETURN(
       store::Row r,
       conn.QueryOne("SELECT enabled, smtp_url, smtp_tls, smtp_ca_file, smtp_username, "
@@ -245,7 +247,16 @@ Result<Settings> ReadSettings(store::Connection& conn) {
   s.smtp_password_file = r[5].Text();
   s.from = r[6].Text();
   const json recipients = json::parse(r[7].Text(), nullptr, false);
-  const json hooks = json::parse(r[8].Text(), nullptr, false);
+  std::string hooks_text = r[8].Text();
+  if (SecretBox::IsSealed(hooks_text)) {
+    if (secrets == nullptr) {
+      return Err(ErrorCode::kFailedPrecondition,
+                 "the webhook settings are sealed and no key is "
+                 "loaded");
+    }
+    ACC_ASSIGN_OR_RETURN(hooks_text, secrets->Open(hooks_text, kWebhooksContext));
+  }
+  const json hooks = json::parse(hooks_text, nullptr, false);
   if (!recipients.is_array() || !hooks.is_array()) {
     return Err(ErrorCode::kDataLoss, "the reminder settings are damaged", {},
                "reminder_settings: recipients/webhooks are not JSON arrays");
@@ -273,10 +284,20 @@ Result<Settings> ReadSettings(store::Connection& conn) {
   return s;
 }
 
-Status WriteSettings(store::Connection& conn, const Settings& s, Instant now) {
+Status WriteSettings(store::Connection& conn, const Settings& s, Instant now,
+                     const SecretBox* secrets) {
   json hooks = json::array();
   for (const Webhook& w : s.webhooks) {
     hooks.push_back({{"url", w.url}, {"secret", w.secret}});
+  }
+  // Webhook URLs often carry a token, and the secrets sign what we send: never in clear.
+  std::string hooks_text = DumpJson(hooks);
+  if (!s.webhooks.empty()) {
+    if (secrets == nullptr) {
+      return Err(ErrorCode::kFailedPrecondition,
+                 "webhooks cannot be stored: no secrets key is loaded", "webhooks");
+    }
+    ACC_ASSIGN_OR_RETURN(hooks_text, secrets->Seal(hooks_text, kWebhooksContext));
   }
   ACC_RETURN_IF_ERROR(conn.Execute(
       "UPDATE reminder_settings SET enabled = ?, smtp_url = ?, smtp_tls = ?, smtp_ca_file = ?, "
@@ -284,7 +305,7 @@ Status WriteSettings(store::Connection& conn, const Settings& s, Instant now) {
       "leads = ?, catch_up_hours = ?, base_url = ?, max_attempts = ?, updated_at = ? "
       "WHERE id = 1",
       {s.enabled, s.smtp_url, SmtpTlsName(s.smtp_tls), s.smtp_ca_file, s.smtp_username,
-       s.smtp_password_file, s.from, json(s.recipients).dump(), hooks.dump(), FormatLeads(s.leads),
+       s.smtp_password_file, s.from, DumpJson(json(s.recipients)), hooks_text, FormatLeads(s.leads),
        static_cast<std::int64_t>(s.catch_up.count()), s.base_url, s.max_attempts,
        FormatInstantUtc(now)}));
   return Status::Ok();
@@ -373,14 +394,14 @@ CREATE INDEX calendar_feeds_user ON calendar_feeds (user_id);
 Result<Settings> Reminders::GetSettings(const auth::Principal& actor) {
   ACC_RETURN_IF_ERROR(auth::Authorize(actor, auth::Action::kContractRead));
   ACC_ASSIGN_OR_RETURN(auto conn, store_.Acquire());
-  return internal::ReadSettings(*conn);
+  return internal::ReadSettings(*conn, options_.secrets);
 }
 
 Result<Settings> Reminders::Configure(const auth::Principal& actor, const SettingsPatch& patch) {
   ACC_RETURN_IF_ERROR(auth::Authorize(actor, auth::Action::kContractUpdate));
   ACC_ASSIGN_OR_RETURN(auto conn, store_.Acquire());
   ACC_ASSIGN_OR_RETURN(auto tx, conn->Begin(store::TxMode::kWrite));
-  ACC_ASSIGN_OR_RETURN(const Settings before, internal::ReadSettings(*conn));
+  ACC_ASSIGN_OR_RETURN(const Settings before, internal::ReadSettings(*conn, options_.secrets));
   Settings after = before;
   auto set = [](auto& member, const auto& value) {
     if (value) {
@@ -405,13 +426,33 @@ Result<Settings> Reminders::Configure(const auth::Principal& actor, const Settin
   }
   ACC_RETURN_IF_ERROR(internal::ValidateSettings(after));
   const Instant now = clock_.Now();
-  ACC_RETURN_IF_ERROR(internal::WriteSettings(*conn, after, now));
+  ACC_RETURN_IF_ERROR(internal::WriteSettings(*conn, after, now, options_.secrets));
   after.updated_at = now;
   ACC_RETURN_IF_ERROR(audit_.Append(
       *conn, audit::Entry{actor.username, "reminders.configure", "reminder_settings", "1",
-                          SettingsToJson(before).dump(), SettingsToJson(after).dump()}));
+                          DumpJson(SettingsToJson(before)), DumpJson(SettingsToJson(after))}));
   ACC_RETURN_IF_ERROR(tx.Commit());
   return after;
+}
+
+Status Reminders::SealStoredSecrets() {
+  if (options_.secrets == nullptr) {
+    return Status::Ok();
+  }
+  ACC_ASSIGN_OR_RETURN(auto conn, store_.Acquire());
+  ACC_ASSIGN_OR_RETURN(auto tx, conn->Begin(store::TxMode::kWrite));
+  ACC_ASSIGN_OR_RETURN(store::Row row,
+                       conn->QueryOne("SELECT webhooks FROM reminder_settings WHERE id = 1"));
+  const std::string text = row[0].Text();
+  const json hooks = json::parse(text, nullptr, false);
+  if (SecretBox::IsSealed(text) || !hooks.is_array() || hooks.empty()) {
+    return Status::Ok();
+  }
+  ACC_ASSIGN_OR_RETURN(const std::string sealed,
+                       options_.secrets->Seal(text, internal::kWebhooksContext));
+  ACC_RETURN_IF_ERROR(
+      conn->Execute("UPDATE reminder_settings SET webhooks = ? WHERE id = 1", {sealed}));
+  return tx.Commit();
 }
 
 }  // namespace accredit::reminders

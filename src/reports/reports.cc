@@ -116,7 +116,7 @@ Result<RmdVersionInfo> Reports::IssueRmd(const auth::Principal& actor, std::stri
   entry.action = "rmd.issue";
   entry.entity_type = "rmd";
   entry.entity_id = std::to_string(info.version);
-  entry.after_json = after.dump();
+  entry.after_json = DumpJson(after);
   ACC_RETURN_IF_ERROR(audit_.Append(*conn, entry));
   ACC_RETURN_IF_ERROR(tx.Commit());
   return info;
@@ -227,8 +227,7 @@ std::string ToJson(const ReadinessReport& report) {
                      {"complete", it.complete},
                      {"reasons", it.reasons}});
   }
-  return registers::Json{{"complete", report.complete}, {"items", items}}.dump(
-      -1, ' ', false, registers::Json::error_handler_t::replace);
+  return DumpJson(registers::Json{{"complete", report.complete}, {"items", items}});
 }
 
 }  // namespace accredit::reports

@@ -157,7 +157,7 @@ std::string Str(const Json& r, std::string_view field) {
   if (it->is_boolean()) {
     return it->get<bool>() ? "true" : "false";
   }
-  return it->dump();
+  return DumpJson(*it);
 }
 
 std::optional<std::int64_t> Int(const Json& r, std::string_view field) {
@@ -183,7 +183,7 @@ std::string Tags(const Json& r, std::string_view field) {
     if (!out.empty()) {
       out += "; ";
     }
-    out += t.is_string() ? t.get<std::string>() : t.dump();
+    out += t.is_string() ? t.get<std::string>() : DumpJson(t);
   }
   return out;
 }

@@ -113,7 +113,7 @@ std::string WorkbookToJson(const docs::Workbook& book) {
                   {"subject", book.subject},
                   {"created", book.created},
                   {"sheets", std::move(sheets)}};
-  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return DumpJson(j);
 }
 
 Result<docs::Workbook> WorkbookFromJson(std::string_view json) {

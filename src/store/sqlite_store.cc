@@ -1,6 +1,10 @@
 // The SQLite backend: WAL journal, foreign keys on, a busy timeout, a per-connection prepared
 // statement cache, and a fixed-size connection pool.
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <condition_variable>
 #include <mutex>
 #include <string>
@@ -258,6 +262,7 @@ class SqliteStore final : public Store {
   explicit SqliteStore(Options options) : options_(std::move(options)) {}
 
   Status Init() {
+    ACC_RETURN_IF_ERROR(OwnerOnly());
     for (int i = 0; i < options_.pool_size; ++i) {
       ACC_ASSIGN_OR_RETURN(auto conn, OpenOne(i == 0 && options_.create_if_missing));
       free_.push_back(conn.get());
@@ -291,6 +296,29 @@ class SqliteStore final : public Store {
   }
 
  private:
+  // The database holds Argon2 hashes, sealed secrets and every register: it and its WAL and
+  // shared-memory files are owner-only (0600). A new file is created 0600 before SQLite opens it
+  // (SQLite gives the -wal and -shm files the database file's mode); an existing one is narrowed.
+  Status OwnerOnly() {
+    const std::string& path = options_.path;
+    if (options_.create_if_missing) {
+      const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,  // NOLINT
+                            0600);
+      if (fd >= 0) {
+        ::close(fd);
+      }
+    }
+    for (const std::string& p : {path, path + "-wal", path + "-shm"}) {
+      struct stat st {};
+
+      if (::stat(p.c_str(), &st) == 0 && (st.st_mode & 0077U) != 0 &&
+          ::chmod(p.c_str(), 0600) != 0) {
+        return Err(ErrorCode::kUnavailable, "cannot make the database file owner-only", "db", p);
+      }
+    }
+    return Status::Ok();
+  }
+
   Result<std::unique_ptr<Connection>> OpenOne(bool create) {
     sqlite3* raw = nullptr;
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;

@@ -71,7 +71,7 @@ class Value {
   std::int64_t Int() const;
   double Real() const;
   std::string Text() const;
-  const std::string& Bytes() const;  // REQUIRES: IsBlob() or IsText()
+  const std::string& Bytes() const;  // the blob or text; empty for NULL, integers and reals
   std::optional<std::string> OptText() const;
   std::optional<std::int64_t> OptInt() const;
 

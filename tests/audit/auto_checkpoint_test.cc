@@ -177,6 +177,28 @@ TEST_F(AutoCheckpointTest, AnAutomaticCheckpointIsNotTakenOverATruncatedLog) {
   EXPECT_FALSE(VerifyNewestOrDie().ok);
 }
 
+TEST_F(AutoCheckpointTest, SigningChecksOnlyTheTailYetVerifyStillSeesOlderTampering) {
+  // Taking a checkpoint checks the records since the newest one (its cost is the records since
+  // the last checkpoint, not the whole log); a record altered before that checkpoint is still
+  // caught by `audit verify`, which checks the whole chain.
+  Append(5);
+  Sqlite3Shell("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2;");
+  Append(5);
+  EXPECT_EQ(StoredSizes(), (std::vector<std::int64_t>{5, 10}));
+  EXPECT_TRUE(errors_.empty());
+  const VerifyReport report = VerifyNewestOrDie();
+  EXPECT_FALSE(report.ok);
+  ASSERT_TRUE(report.first_bad.has_value());
+  EXPECT_EQ(*report.first_bad, 2);
+  // A record of the tail altered before the next checkpoint is refused at signing.
+  Append(3);
+  Sqlite3Shell("UPDATE audit_log SET actor = 'mallory' WHERE seq = 12;");
+  Append(2);
+  EXPECT_EQ(StoredSizes(), (std::vector<std::int64_t>{5, 10}));
+  ASSERT_EQ(errors_.size(), 1u);
+  EXPECT_NE(errors_[0].find("record 12"), std::string::npos) << errors_[0];
+}
+
 TEST_F(AutoCheckpointTest, NoCheckpointAnywhereChecksTheChainOnly) {
   UseEvery(0);
   Append(3);

@@ -1,7 +1,9 @@
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -59,8 +61,11 @@ class AccountsTest : public ::testing::Test {
   }
 
   static Principal PrincipalFor(const User& u) {
-    return Principal{
-        .user_id = u.id, .username = u.username, .role = u.role, .supplier_id = u.supplier_id};
+    return Principal{.user_id = u.id,
+                     .username = u.username,
+                     .role = u.role,
+                     .supplier_id = u.supplier_id,
+                     .credential = Credential::kSession};
   }
 
   std::vector<audit::Record> Audit(const std::string& action) {
@@ -290,30 +295,125 @@ TEST_F(AccountsTest, DisabledAccountGetsTheUniformError) {
 TEST_F(AccountsTest, ThrottlingAfterFiveFailuresEvenWithTheRightPassword) {
   MustCreate("frank", Role::kEngineer);
   MustCreate("grace", Role::kEngineer);
-  FailLogins("frank", 5);
+  FailLogins("frank", 5);  // one a minute from 203.0.113.5; the last at +4 min, now +5 min
+  clock_.Advance(std::chrono::seconds(-30));
   auto throttled = accounts_->Login("frank", kPassword, "203.0.113.5");
   ASSERT_FALSE(throttled.ok());
   EXPECT_EQ(throttled.error().code, ErrorCode::kResourceExhausted);
-  EXPECT_EQ(throttled.error().message, "too many failed attempts; try again later");
+  EXPECT_EQ(throttled.error().message, "too many failed attempts; try again in 30 seconds");
   EXPECT_EQ(Audit("login.failed").size(), 6U);
   EXPECT_TRUE(Audit("login").empty());
-  // Other usernames are unaffected.
+  // Other usernames from the same address are unaffected.
   EXPECT_TRUE(accounts_->Login("grace", kPassword, "203.0.113.5").ok());
+  // Once the delay has passed the right password works.
+  clock_.Advance(std::chrono::seconds(30));
+  EXPECT_TRUE(accounts_->Login("frank", kPassword, "203.0.113.5").ok());
+}
+
+TEST_F(AccountsTest, DelaysDoubleWithEveryFurtherFailureUpToTheCap) {
+  MustCreate("frank", Role::kEngineer);
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_EQ(accounts_->Login("frank", "wrong password number", "203.0.113.5").status().Code(),
+              ErrorCode::kUnauthenticated);
+  }
+  // 5 failures: 1 minute; 6: 2 minutes; 7: 4 minutes (each counted from the last failure).
+  for (const auto wait : {minutes(1), minutes(2), minutes(4)}) {
+    clock_.Advance(wait - std::chrono::seconds(1));
+    EXPECT_EQ(accounts_->Login("frank", kPassword, "203.0.113.5").status().Code(),
+              ErrorCode::kResourceExhausted)
+        << wait.count();
+    clock_.Advance(std::chrono::seconds(1));
+    EXPECT_EQ(accounts_->Login("frank", "wrong password number", "203.0.113.5").status().Code(),
+              ErrorCode::kUnauthenticated)
+        << wait.count();
+  }
+  // Throttled attempts do not count: hammering while throttled does not lengthen the delay.
+  for (int i = 0; i < 50; ++i) {
+    ASSERT_EQ(accounts_->Login("frank", "wrong password number", "203.0.113.5").status().Code(),
+              ErrorCode::kResourceExhausted);
+  }
+  clock_.Advance(minutes(8));
+  EXPECT_TRUE(accounts_->Login("frank", kPassword, "203.0.113.5").ok());
 }
 
 TEST_F(AccountsTest, ThrottlingEndsAfterTheWindow) {
   MustCreate("frank", Role::kEngineer);
   FailLogins("frank", 5);
-  // Still inside the window.
-  clock_.Advance(minutes(5));
-  EXPECT_EQ(accounts_->Login("frank", kPassword, "").status().Code(),
-            ErrorCode::kResourceExhausted);
-  // Once the window has passed, the right password works again, and a success clears the count.
-  clock_.Advance(minutes(16));
-  auto ok = accounts_->Login("frank", kPassword, "");
+  // A success clears the count for that address.
+  clock_.Advance(minutes(1));
+  auto ok = accounts_->Login("frank", kPassword, "203.0.113.5");
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   FailLogins("frank", 4);
-  EXPECT_TRUE(accounts_->Login("frank", kPassword, "").ok());
+  EXPECT_TRUE(accounts_->Login("frank", kPassword, "203.0.113.5").ok());
+  // Failures older than the window no longer count.
+  FailLogins("frank", 5);
+  clock_.Advance(minutes(16));
+  FailLogins("frank", 4);
+  EXPECT_TRUE(accounts_->Login("frank", kPassword, "203.0.113.5").ok());
+}
+
+TEST_F(AccountsTest, ManyAccountsFromOneAddressAreThrottled) {
+  MustCreate("frank", Role::kEngineer);
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_EQ(accounts_->Login("guess" + std::to_string(i), "wrong password number", "198.51.100.7")
+                  .status()
+                  .Code(),
+              ErrorCode::kUnauthenticated)
+        << i;
+  }
+  EXPECT_EQ(accounts_->Login("frank", kPassword, "198.51.100.7").status().Code(),
+            ErrorCode::kResourceExhausted);
+  EXPECT_TRUE(accounts_->Login("frank", kPassword, "203.0.113.9").ok());
+}
+
+TEST_F(AccountsTest, FailuresFromElsewhereNeverShutTheOwnerOut) {
+  // Anyone can fail at an account, from as many addresses as they like; before this change the
+  // fifth failure locked the account, the administrator's included, for 15 minutes at a time.
+  MustCreate("admin2", Role::kAdmin);
+  ASSERT_TRUE(accounts_->Login("admin2", kPassword, "192.0.2.10").ok());  // the owner's address
+  for (int i = 0; i < 200; ++i) {
+    ASSERT_NE(
+        accounts_->Login("admin2", "wrong password number", "203.0.113." + std::to_string(i % 250))
+            .status()
+            .Code(),
+        ErrorCode::kOk);
+  }
+  // From the owner's known address: no delay at all.
+  EXPECT_TRUE(accounts_->Login("admin2", kPassword, "192.0.2.10").ok());
+  // From a new address: the per-account delay, at most a minute, never a lock.
+  auto fresh = accounts_->Login("admin2", kPassword, "192.0.2.99");
+  ASSERT_EQ(fresh.status().Code(), ErrorCode::kResourceExhausted);
+  clock_.Advance(minutes(1));
+  EXPECT_TRUE(accounts_->Login("admin2", kPassword, "192.0.2.99").ok());
+}
+
+TEST_F(AccountsTest, ConcurrentWrongPasswordsCheckAtMostFivePasswords) {
+  // Seen: 60 simultaneous wrong passwords got 12 password checks (limit 5), because the count
+  // was read and the failure recorded in separate steps.
+  MustCreate("frank", Role::kEngineer);
+  std::vector<std::thread> threads;
+  std::atomic<int> throttled{0};
+  std::atomic<int> refused{0};
+  for (int i = 0; i < 60; ++i) {
+    threads.emplace_back([&] {
+      auto r = accounts_->Login("frank", "wrong password number", "203.0.113.5");
+      if (r.status().Code() == ErrorCode::kResourceExhausted) {
+        ++throttled;
+      } else if (r.status().Code() == ErrorCode::kUnauthenticated) {
+        ++refused;
+      }
+    });
+  }
+  for (auto& t : threads) {
+    t.join();
+  }
+  EXPECT_EQ(refused.load(), 5);
+  EXPECT_EQ(throttled.load(), 55);
+  int wrong = 0;
+  for (const auto& r : Audit("login.failed")) {
+    wrong += r.entry.after_json.find("wrong password") != std::string::npos ? 1 : 0;
+  }
+  EXPECT_EQ(wrong, 5);
 }
 
 TEST_F(AccountsTest, AccountIdleFor91DaysCannotLogInAndIsDisabled) {
@@ -555,6 +655,155 @@ TEST_F(AccountsTest, DisabledUsersAndExpiredTokensAreRefused) {
   EXPECT_EQ(past.error().field, "expires_at");
   EXPECT_EQ(accounts_->CreateApiToken(admin_, "x", std::nullopt).status().Code(),
             ErrorCode::kFailedPrecondition);
+}
+
+TEST_F(AccountsTest, ATokenCannotMintTokens) {
+  // Seen: a token created a new token with no expiry, which outlived its parent's expiry and
+  // revocation.
+  User eng = MustCreate("quinn", Role::kEngineer);
+  auto parent = accounts_->CreateApiToken(PrincipalFor(eng), "parent", clock_.Now() + hours(1));
+  ASSERT_TRUE(parent.ok());
+  auto via_token = accounts_->AuthenticateApiToken(parent->second);
+  ASSERT_TRUE(via_token.ok());
+  EXPECT_EQ(via_token->credential, Credential::kApiToken);
+  auto child = accounts_->CreateApiToken(*via_token, "child", std::nullopt);
+  EXPECT_EQ(child.status().Code(), ErrorCode::kPermissionDenied);
+  EXPECT_TRUE(Audit("token.create").size() == 1U);
+  // A feed's principal may not either.
+  Principal feed = *via_token;
+  feed.credential = Credential::kCalendarFeed;
+  EXPECT_EQ(accounts_->CreateApiToken(feed, "child", std::nullopt).status().Code(),
+            ErrorCode::kPermissionDenied);
+}
+
+TEST_F(AccountsTest, EveryTokenHasTheAdministratorsMaximumLifetime) {
+  User eng = MustCreate("quinn", Role::kEngineer);
+  auto settings = accounts_->Settings();
+  ASSERT_TRUE(settings.ok());
+  EXPECT_EQ(settings->token_max_days, 90);
+  auto open_ended = accounts_->CreateApiToken(PrincipalFor(eng), "no expiry given", std::nullopt);
+  ASSERT_TRUE(open_ended.ok());
+  ASSERT_TRUE(open_ended->first.expires_at.has_value());
+  EXPECT_EQ(*open_ended->first.expires_at, clock_.Now() + days(90));
+  auto too_long = accounts_->CreateApiToken(PrincipalFor(eng), "a year", clock_.Now() + days(91));
+  ASSERT_FALSE(too_long.ok());
+  EXPECT_EQ(too_long.error().field, "expires_at");
+
+  // Lowering the maximum bounds tokens minted before it, too.
+  User sm = MustCreate("sam", Role::kSecurityManager);
+  EXPECT_EQ(accounts_->UpdateSettings(PrincipalFor(sm), AuthSettings{.token_max_days = 30}).Code(),
+            ErrorCode::kPermissionDenied);
+  EXPECT_EQ(accounts_->UpdateSettings(admin_, AuthSettings{.token_max_days = 0}).Code(),
+            ErrorCode::kInvalidArgument);
+  clock_.Advance(days(31));
+  EXPECT_TRUE(accounts_->AuthenticateApiToken(open_ended->second).ok());
+  ASSERT_TRUE(accounts_->UpdateSettings(admin_, AuthSettings{.token_max_days = 30}).ok());
+  EXPECT_EQ(accounts_->AuthenticateApiToken(open_ended->second).status().Code(),
+            ErrorCode::kUnauthenticated);
+  EXPECT_EQ(Audit("auth.settings").size(), 1U);
+}
+
+TEST_F(AccountsTest, ResetDisableAndRoleChangeVoidEveryCredentialAndEnableRevivesNone) {
+  User u = MustCreate("olga", Role::kEngineer);
+
+  struct Credentials {
+    std::string session;
+    std::string token;
+  };
+
+  auto issue = [&]() -> Credentials {
+    auto s = accounts_->Login("olga", kPassword, "192.0.2.1");
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    auto t = accounts_->CreateApiToken(PrincipalFor(u), "t", std::nullopt);
+    EXPECT_TRUE(t.ok());
+    clock_.Advance(minutes(1));
+    return {s.ok() ? s->token : "", t.ok() ? t->second : ""};
+  };
+  auto all_void = [&](const Credentials& c, const char* what) {
+    EXPECT_EQ(accounts_->ResumeSession(c.session).status().Code(), ErrorCode::kUnauthenticated)
+        << what;
+    EXPECT_EQ(accounts_->AuthenticateApiToken(c.token).status().Code(), ErrorCode::kUnauthenticated)
+        << what;
+    // Another credential (a calendar feed) issued before is void as well.
+    EXPECT_EQ(
+        accounts_
+            ->AuthenticateCredential(u.id, clock_.Now() - minutes(2), Credential::kCalendarFeed)
+            .status()
+            .Code(),
+        ErrorCode::kUnauthenticated)
+        << what;
+  };
+
+  Credentials c = issue();
+  ASSERT_TRUE(accounts_->ResetPassword(admin_, u.id, "a brand new passphrase").ok());
+  all_void(c, "reset");
+  auto revoked = accounts_->ListApiTokens(PrincipalFor(u));
+  ASSERT_TRUE(revoked.ok());
+  for (const auto& t : *revoked) {
+    EXPECT_TRUE(t.revoked_at.has_value()) << t.name;
+  }
+
+  clock_.Advance(minutes(1));
+  auto s2 = accounts_->Login("olga", "a brand new passphrase", "192.0.2.1");
+  ASSERT_TRUE(s2.ok());
+  auto t2 = accounts_->CreateApiToken(PrincipalFor(u), "t2", std::nullopt);
+  ASSERT_TRUE(t2.ok());
+  clock_.Advance(minutes(1));
+  ASSERT_TRUE(accounts_->DisableUser(admin_, u.id, "").ok());
+  ASSERT_TRUE(accounts_->EnableUser(admin_, u.id).ok());
+  all_void(Credentials{s2->token, t2->second}, "disable then enable");
+
+  clock_.Advance(minutes(1));
+  auto s3 = accounts_->Login("olga", "a brand new passphrase", "192.0.2.1");
+  ASSERT_TRUE(s3.ok());
+  auto t3 = accounts_->CreateApiToken(PrincipalFor(u), "t3", std::nullopt);
+  ASSERT_TRUE(t3.ok());
+  clock_.Advance(minutes(1));
+  ASSERT_TRUE(accounts_->ChangeRole(admin_, u.id, Role::kAuditor, std::nullopt).ok());
+  all_void(Credentials{s3->token, t3->second}, "role change");
+  auto changed = accounts_->GetUser(admin_, u.id);
+  ASSERT_TRUE(changed.ok());
+  EXPECT_EQ(changed->role, Role::kAuditor);
+  EXPECT_EQ(Audit("user.change_role").size(), 1U);
+  // A subcontractor needs its supplier; nobody changes their own role.
+  EXPECT_EQ(accounts_->ChangeRole(admin_, u.id, Role::kSubcontractor, std::nullopt).Code(),
+            ErrorCode::kInvalidArgument);
+  User a = MustCreate("ada", Role::kAdmin);
+  EXPECT_EQ(accounts_->ChangeRole(PrincipalFor(a), a.id, Role::kAuditor, std::nullopt).Code(),
+            ErrorCode::kFailedPrecondition);
+  // Credentials issued after the change work.
+  clock_.Advance(minutes(1));
+  auto fresh = accounts_->AuthenticateCredential(u.id, clock_.Now(), Credential::kCalendarFeed);
+  EXPECT_TRUE(fresh.ok()) << fresh.status().ToString();
+}
+
+TEST_F(AccountsTest, TheIdleRuleAppliesAtEveryUseOfATokenOrFeed) {
+  // Seen: past 90 days idle, tokens, sessions and feeds worked until the next login attempt or
+  // the daily job (up to 24 hours).
+  ASSERT_TRUE(accounts_->UpdateSettings(admin_, AuthSettings{.token_max_days = 366}).ok());
+  User idle = MustCreate("henry", Role::kAuditor);
+  auto token = accounts_->CreateApiToken(PrincipalFor(idle), "t", std::nullopt);
+  ASSERT_TRUE(token.ok());
+  clock_.Advance(days(89));
+  EXPECT_TRUE(accounts_->AuthenticateApiToken(token->second).ok());
+  EXPECT_TRUE(
+      accounts_->AuthenticateCredential(idle.id, clock_.Now() - days(1), Credential::kCalendarFeed)
+          .ok());
+  clock_.Advance(days(2));
+  EXPECT_EQ(accounts_->AuthenticateApiToken(token->second).status().Code(),
+            ErrorCode::kUnauthenticated);
+  auto henry = accounts_->GetUser(admin_, idle.id);
+  ASSERT_TRUE(henry.ok());
+  EXPECT_TRUE(henry->disabled);
+  auto records = Audit("user.disable");
+  ASSERT_EQ(records.size(), 1U);
+  EXPECT_EQ(records[0].entry.actor, "system");
+  EXPECT_EQ(records[0].entry.entity_id, std::to_string(idle.id));
+  EXPECT_EQ(
+      accounts_->AuthenticateCredential(idle.id, clock_.Now() - days(1), Credential::kCalendarFeed)
+          .status()
+          .Code(),
+      ErrorCode::kUnauthenticated);
 }
 
 TEST_F(AccountsTest, ReadingUsersFollowsTheMatrix) {

@@ -4,6 +4,7 @@
 // GET /api/v1/obligations?open=1, and revoked again.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import ICAL from 'ical.js';
 import { startServer, launchBrowser, login } from './harness.mjs';
 
@@ -12,6 +13,10 @@ let browser;
 
 before(async () => {
   server = await startServer();
+  // Feed addresses come only from the configured public address, never from the Host header.
+  execFileSync(process.env.ACCREDIT_BIN,
+               ['--db', server.db, 'reminders', 'configure', '--base-url', server.url],
+               { stdio: 'pipe' });
   browser = await launchBrowser();
 });
 

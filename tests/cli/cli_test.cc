@@ -152,8 +152,18 @@ TEST_F(CliTest, InitAddAndListUsers) {
 
 TEST_F(CliTest, TokenCreateListRevoke) {
   InitDb();
-  const CliRun create = Run({"--db", Db(), "token", "create", "--user", "admin", "--name", "ci",
-                             "--expires", "2099-12-31"});
+  // Every token has the administrator's maximum lifetime (default 90 days): a later expiry is
+  // refused naming the field, and no expiry means the maximum.
+  const CliRun too_long = Run({"--db", Db(), "token", "create", "--user", "admin", "--name", "ci",
+                               "--expires", "2099-12-31"});
+  EXPECT_EQ(too_long.code, 2);
+  EXPECT_NE(too_long.err.find("expires_at: must be at most 90 days from now"), std::string::npos)
+      << too_long.err;
+  const CliRun policy = Run({"--db", Db(), "token", "policy", "--max-days", "30", "--json"});
+  ASSERT_EQ(policy.code, 0) << policy.err;
+  EXPECT_EQ(nlohmann::json::parse(policy.out, nullptr, false)["token_max_days"], 30);
+  EXPECT_EQ(Run({"--db", Db(), "token", "policy", "--max-days", "400"}).code, 2);
+  const CliRun create = Run({"--db", Db(), "token", "create", "--user", "admin", "--name", "ci"});
   ASSERT_EQ(create.code, 0) << create.err;
   const std::string secret = Lines(create.out).at(0);
   EXPECT_GE(secret.size(), 20u);
@@ -163,9 +173,29 @@ TEST_F(CliTest, TokenCreateListRevoke) {
   auto tokens = nlohmann::json::parse(list.out, nullptr, false);
   ASSERT_TRUE(tokens.is_array()) << list.out;
   ASSERT_EQ(tokens.size(), 1u);
+  EXPECT_TRUE(tokens[0]["expires_at"].is_string()) << list.out;
   const CliRun revoke =
       Run({"--db", Db(), "token", "revoke", std::to_string(tokens[0]["id"].get<std::int64_t>())});
   EXPECT_EQ(revoke.code, 0) << revoke.err;
+}
+
+TEST_F(CliTest, SetRoleAndArgumentsThatAreNotUtf8) {
+  InitDb();
+  ASSERT_EQ(Run({"--db", Db(), "user", "add", "dora", "--role", "engineer", "--password-file",
+                 PasswordFile("another-long-password")})
+                .code,
+            0);
+  const CliRun role = Run({"--db", Db(), "user", "set-role", "dora", "--role", "auditor"});
+  ASSERT_EQ(role.code, 0) << role.err;
+  const CliRun list = Run({"--db", Db(), "user", "list", "--json"});
+  EXPECT_NE(list.out.find("\"auditor\""), std::string::npos) << list.out;
+  EXPECT_EQ(Run({"--db", Db(), "user", "set-role", "dora", "--role", "subcontractor"}).code, 2);
+  // An argument that is not UTF-8 is refused by position and byte offset, before anything runs.
+  const CliRun bad = Run({"--db", Db(), "user", "disable", "dora", "--reason", "left\xff"});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("argument 7: is not UTF-8 text (invalid byte at offset 4)"),
+            std::string::npos)
+      << bad.err;
 }
 
 TEST_F(CliTest, AuditVerifyCatchesATamperedRow) {

@@ -356,7 +356,12 @@ TEST_F(ServerTest, CalendarContractAndTokensApi) {
   EXPECT_NE(got->body.find("REF-42"), std::string::npos);
   EXPECT_NE(got->body.find("2026-01-05"), std::string::npos);
 
-  auto created = c.Post("/api/v1/tokens", Bearer(token), R"({"name":"ci"})", "application/json");
+  // A token cannot mint tokens (issue 8); a signed-in session can.
+  EXPECT_EQ(c.Post("/api/v1/tokens", Bearer(token), R"({"name":"ci"})", "application/json")->status,
+            403);
+  const Browser admin = LogIn("admin");
+  auto created = c.Post("/api/v1/tokens", {{"Cookie", admin.cookie}, {"X-CSRF-Token", admin.csrf}},
+                        R"({"name":"ci"})", "application/json");
   ASSERT_EQ(created->status, 201) << created->body;
   const std::string secret = Body(created)["secret"];
   const std::int64_t id = Body(created)["token"]["id"];
@@ -373,17 +378,27 @@ TEST_F(ServerTest, CalendarContractAndTokensApi) {
 
 TEST_F(ServerTest, UiPagesRenderForEveryRole) {
   auto c = Client();
+  // Each page and the action that guards it: the exact status per role follows the matrix.
+  const std::vector<std::pair<const char*, auth::Action>> pages = {
+      {"/", auth::Action::kDashboardRead},
+      {"/calendar?from=2026-12-24&add=1", auth::Action::kCalendarRead},
+      {"/contract", auth::Action::kContractRead},
+      {"/suppliers", auth::Action::kSupplierRead},
+      {"/users", auth::Action::kUserRead},
+      {"/audit", auth::Action::kAuditRead}};
+  int refused = 0;
   for (auth::Role role : auth::kAllRoles) {
     Browser b = LogIn(UserWithRole(role).username);
-    for (const char* path :
-         {"/", "/calendar?from=2026-12-24&add=1", "/contract", "/suppliers", "/users", "/audit"}) {
+    for (const auto& [path, action] : pages) {
       auto res = c.Get(path, {{"Cookie", b.cookie}});
       ASSERT_TRUE(res);
-      EXPECT_TRUE(res->status == 200 || res->status == 403)
-          << auth::RoleName(role) << " " << path << " " << res->status;
+      const int expected = auth::RoleMay(role, action) ? 200 : 403;
+      refused += expected == 403 ? 1 : 0;
+      EXPECT_EQ(res->status, expected) << auth::RoleName(role) << " " << path;
       EXPECT_NE(res->body.find("Skip to main content"), std::string::npos);
     }
   }
+  EXPECT_GT(refused, 0);  // the matrix refuses some role some page: the 403 path is exercised
   Browser admin = LogIn("admin");
   auto cal = c.Get("/calendar?from=2026-12-24&add=1", {{"Cookie", admin.cookie}});
   EXPECT_NE(cal->body.find("2026-12-29"), std::string::npos);

@@ -987,5 +987,112 @@ TEST_F(RegisterServiceTest, CatalogLookupIsUsedWhenWired) {
   EXPECT_EQ(missing.status().error().message, "no ISO/IEC 27001:2013 Annex A control A.99.1.1");
 }
 
+// ---------------------------------------------------------------------------------------------
+// Issue 8: input validated once at the edge; references and labels under the actor's scope
+
+TEST_F(RegisterServiceTest, CsvImportRefusesInvalidUtf8NamingLineColumnAndOffset) {
+  // Seen: a CSV row holding the byte 0xFF was stored, then crashed the server at every start.
+  const auto audit_before = AuditCount();
+  const std::string csv =
+      "ref,title,inherent_likelihood,inherent_impact\nR1,fine,1,1\nR2,bad\xff title,1,1\n";
+  auto r = service_->ImportCsv(As(auth::Role::kAdmin), Def("risks"), csv);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(r.error().field, "line 3");
+  EXPECT_EQ(r.error().message,
+            "is not UTF-8 text: invalid byte at column 7 (byte offset 64 of the file)");
+  EXPECT_EQ(Total("risks"), 0);
+  EXPECT_EQ(AuditCount(), audit_before);
+}
+
+TEST_F(RegisterServiceTest, InvalidUtf8InAnyFieldIsRefusedNamingTheFieldAndOffset) {
+  for (const std::string& bad : {std::string("bad\xff"), std::string("\xc3("),
+                                 std::string("\xed\xa0\x80"), std::string("ok\xf4\x90\x80\x80")}) {
+    Json input = Risk("R1");
+    input["title"] = bad;
+    auto r = service_->Create(As(auth::Role::kAdmin), Def("risks"), input);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().field, "title");
+    EXPECT_NE(r.error().message.find("must be UTF-8 text (invalid byte at offset"),
+              std::string::npos)
+        << r.error().message;
+  }
+  EXPECT_EQ(Total("risks"), 0);
+}
+
+TEST_F(RegisterServiceTest, LengthLimitsCountCharactersNotBytes) {
+  // A text field of at most 200 characters takes 200 two-byte characters (400 bytes).
+  std::string title;
+  for (int i = 0; i < 200; ++i) {
+    title += "é";
+  }
+  Json input = Risk("R1");
+  input["title"] = title;
+  EXPECT_TRUE(service_->Create(As(auth::Role::kAdmin), Def("risks"), input).ok());
+  input = Risk("R2");
+  input["title"] = title + "é";
+  auto r = service_->Create(As(auth::Role::kAdmin), Def("risks"), input);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().field, "title");
+}
+
+TEST_F(RegisterServiceTest, ReferencesAndLabelsFollowTheActorsReadScope) {
+  // Seen: a sub-contractor set evidence_id on its own certification to any number and then read
+  // that evidence record's title on its certification page; missing ids answered "no X with
+  // id N" and others' ids 403 (an existence oracle).
+  const auth::Principal admin = As(auth::Role::kAdmin);
+  auto secret = service_->CreateEvidence(admin, {{"title", "ITHC 2026 - CONFIDENTIAL findings"}},
+                                         "ithc.pdf", "application/pdf", "%PDF");
+  ASSERT_TRUE(secret.ok()) << secret.status().ToString();
+  const std::int64_t evidence_id = (*secret)["id"].get<std::int64_t>();
+  const auto a = Supplier("Alpha Ltd");
+  const auto b = Supplier("Beta Ltd");
+  const auto sub = As(auth::Role::kSubcontractor, a);
+  const Json cert = MustCreate(
+      "certifications",
+      {{"party_id", a}, {"scheme", "cyber_essentials_plus"}, {"certificate_number", "A-1"}});
+  const std::int64_t cert_id = cert["id"].get<std::int64_t>();
+
+  auto existing =
+      service_->Update(sub, Def("certifications"), cert_id, {{"evidence_id", evidence_id}});
+  auto missing = service_->Update(sub, Def("certifications"), cert_id, {{"evidence_id", 4242}});
+  ASSERT_FALSE(existing.ok());
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(existing.error().code, missing.error().code);
+  EXPECT_EQ(existing.error().field, "evidence_id");
+  EXPECT_EQ(existing.error().message, "no evidence with id " + std::to_string(evidence_id));
+  EXPECT_EQ(missing.error().message, "no evidence with id 4242");
+
+  // Labels: the administrator sees the evidence title; the sub-contractor sees nothing of it,
+  // nor of another supplier's party, but its own party's name.
+  auto admin_labels = service_->Labels(admin, "evidence", {evidence_id});
+  ASSERT_TRUE(admin_labels.ok());
+  EXPECT_EQ(admin_labels->at(evidence_id), "ITHC 2026 - CONFIDENTIAL findings");
+  auto sub_labels = service_->Labels(sub, "evidence", {evidence_id});
+  ASSERT_TRUE(sub_labels.ok());
+  EXPECT_TRUE(sub_labels->empty());
+  auto parties = service_->Labels(sub, "suppliers", {a, b});
+  ASSERT_TRUE(parties.ok());
+  EXPECT_EQ(parties->size(), 1U);
+  EXPECT_EQ(parties->at(a), "Alpha Ltd");
+
+  // Import: another supplier's record id answers as a missing one.
+  const Json cert_b = MustCreate(
+      "certifications",
+      {{"party_id", b}, {"scheme", "cyber_essentials_plus"}, {"certificate_number", "B-1"}});
+  auto others = service_->ImportCsv(sub, Def("certifications"),
+                                    "id,party_id,scheme,certificate_number\n" +
+                                        std::to_string(cert_b["id"].get<std::int64_t>()) + "," +
+                                        std::to_string(a) + ",cyber_essentials_plus,X\n");
+  auto nowhere = service_->ImportCsv(sub, Def("certifications"),
+                                     "id,party_id,scheme,certificate_number\n9999," +
+                                         std::to_string(a) + ",cyber_essentials_plus,X\n");
+  ASSERT_FALSE(others.ok());
+  ASSERT_FALSE(nowhere.ok());
+  EXPECT_EQ(others.error().code, nowhere.error().code);
+  EXPECT_EQ(others.error().field, "line 2: id");
+  EXPECT_EQ(nowhere.error().field, "line 2: id");
+}
+
 }  // namespace
 }  // namespace accredit::registers

@@ -35,6 +35,13 @@ class FeedTest : public ServerTest {
     ServerOptions opts;
     opts.access_log_path = dir_.File("access.log");
     Start(opts);
+    SetBaseUrl("http://127.0.0.1:" + std::to_string(port_));
+  }
+
+  void SetBaseUrl(const std::string& url) {
+    reminders::SettingsPatch patch;
+    patch.base_url = url;
+    ASSERT_TRUE(app_->reminders->Configure(auth::CliOperator("test"), patch).ok());
   }
 
   // POST /api/v1/me/calendar-feed as the demo user with `role`: the feed URL.
@@ -92,15 +99,38 @@ TEST_F(FeedTest, RevokedReplacedUnknownAndDisabledGive404) {
   EXPECT_EQ(Client().Get("/calendar/acf_0123456789abcdef.ics")->status, 404);
   EXPECT_EQ(Client().Get("/calendar/nonsense.ics")->status, 404);
 
-  // A disabled user's feed stops working (and works again when re-enabled).
+  // A disabled user's feed stops working, and re-enabling the account revives nothing
+  // (issue 8: a reset, disable or role change voids every credential).
   const std::string vetting_token = TokenFor(auth::Role::kVettingOfficer);
   const std::string third = PathOf(CreateFeed(vetting_token));
   EXPECT_EQ(Client().Get(third)->status, 200);
   const auth::User vetting = UserWithRole(auth::Role::kVettingOfficer);
+  clock_.Advance(std::chrono::seconds(1));
   ASSERT_TRUE(app_->accounts->DisableUser(auth::CliOperator("test"), vetting.id, "left").ok());
   EXPECT_EQ(Client().Get(third)->status, 404);
   ASSERT_TRUE(app_->accounts->EnableUser(auth::CliOperator("test"), vetting.id).ok());
-  EXPECT_EQ(Client().Get(third)->status, 200);
+  EXPECT_EQ(Client().Get(third)->status, 404);
+  // The vetting officer's old API token was revoked with it.
+  EXPECT_EQ(Client().Get("/api/v1/me", Bearer(vetting_token))->status, 401);
+}
+
+TEST_F(FeedTest, FeedUrlsComeOnlyFromConfiguration) {
+  // Seen: with no base URL configured, the feed URL was built from the request's Host header.
+  const std::string token = TokenFor(auth::Role::kSecurityManager);
+  auto evil = Client().Post("/api/v1/me/calendar-feed",
+                            {{"Authorization", "Bearer " + token}, {"Host", "evil.example"}}, "",
+                            "application/json");
+  ASSERT_TRUE(evil);
+  ASSERT_EQ(evil->status, 201);
+  EXPECT_EQ(Body(evil)["url"].get<std::string>().find("evil.example"), std::string::npos);
+  SetBaseUrl("");
+  auto refused = Client().Post("/api/v1/me/calendar-feed", Bearer(token), "", "application/json");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 409) << refused->body;
+  EXPECT_NE(refused->body.find("--base-url"), std::string::npos) << refused->body;
+  // Nothing was minted: the feed made above is still the active one.
+  auto conn = app_->store->Acquire();
+  EXPECT_EQ((*conn)->QueryOne("SELECT count(*) FROM calendar_feeds").value()[0].Int(), 1);
 }
 
 TEST_F(FeedTest, SubcontractorsMayNotHaveAFeed) {
