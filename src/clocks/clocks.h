@@ -101,7 +101,8 @@ struct Obligation {
   std::string met_by;             // what met it ("Customer notified", "RMD version 3 issued")
   // Periods after met_at in which it is not met, by `from`; a lapse dated after the evaluation
   // instant is not yet known. A lapse that began at or before the due instant and has ended
-  // moves met_at to its end (met late if that is after the due instant).
+  // moves met_at to its end (met late if that is after the due instant); once a lapse has
+  // ended, met_by names what met it again.
   std::vector<Lapse> lapses;
   unsigned consequence = 0;
   bool customer_side = false;  // the Customer's duty (shown to the customer_reviewer)
@@ -308,8 +309,9 @@ struct Gate {
 };
 
 // "May the Core IMS process Customer Data now?": no while any precondition carrying the
-// processing bar (5.11, 6.3, 6.6) is unmet, or any other obligation carrying it (5.15.1) is
-// overdue; waived obligations do not bar.
+// processing bar (5.11, 6.3, 6.6) is unmet (including one whose certificate has expired or been
+// withdrawn since: a lapse), or any other obligation carrying it (5.15.1) is overdue; waived
+// obligations do not bar.
 Gate EvaluateGate(const std::vector<Obligation>& evaluated);
 
 // ---- The engine: cached, incrementally recomputed -------------------------------------------

@@ -266,8 +266,8 @@ void ApplyLapses(Obligation& o, Instant now) {
     }
     if (l.from <= o.due) {
       o.met_at = l.until;
-      o.met_by = l.until_by;
     }
+    o.met_by = l.until_by;  // what meets it now
   }
 }
 
