@@ -806,14 +806,16 @@ class DemoRegisters {
                           {"iso_certification_id", cert_ids_["IS 698812"]},
                           {"used_for_processing", true},
                           {"used_for_destruction", false}}));
-    ACC_ASSIGN_OR_RETURN(site_ids_[2],
-                         Add("sites", Json{{"name", "Shredsure destruction facility (Warrington)"},
-                                           {"address", "Unit 3, Gateway Park, Warrington WA5 7XX"},
-                                           {"country", "GB"},
-                                           {"in_iso27001_scope", true},
-                                           {"iso_certification_id", cert_ids_["IS 705521"]},
-                                           {"used_for_processing", false},
-                                           {"used_for_destruction", true}}));
+    ACC_ASSIGN_OR_RETURN(
+        site_ids_[2],
+        Add("sites", Json{{"name", "Shredsure destruction facility (Warrington)"},
+                          {"address", "Unit 3, Gateway Park, Warrington WA5 7XX"},
+                          {"country", "GB"},
+                          {"in_iso27001_scope", true},
+                          {"iso_certification_id", cert_ids_["IS 705521"]},
+                          {"used_for_processing", false},
+                          {"used_for_destruction", true},
+                          {"destruction_party_id", Party("Shredsure Secure Destruction Ltd")}}));
 
     for (const DemoAsset& a : kDemoAssets) {
       Json fields{{"name", a.name},
@@ -1494,6 +1496,7 @@ class DemoClockRecords {
       const char* performed_by;
       const char* reference;
       const char* scope;
+      const char* period;  // the quarter an incident log covers (S2.4-10.1)
     };
 
     constexpr const char* kScanner = "Northgate security operations (authenticated scans)";
@@ -1501,27 +1504,28 @@ class DemoClockRecords {
     // Monthly scans April to October 2026; August was missed (S2.4-7.1.2).
     const Item items[] = {
         {"vulnerability_scan", "Vulnerability scan April 2026", "2026-04-14", "2026-04-16",
-         kScanner, "VS-2026-04", kScanScope},
+         kScanner, "VS-2026-04", kScanScope, ""},
         {"ithc", "CHECK IT Health Check of the Core IMS", "2026-05-12", "2026-05-22",
          "Bastion CHECK Services Ltd (NCSC CHECK)", "ITHC-2026-01",
          "External and internal infrastructure, web tier, remote access and a sample of roadside "
-         "gateways, before the first RMD submission (S2.4-7.1.1.1)."},
+         "gateways, before the first RMD submission (S2.4-7.1.1.1).",
+         ""},
         {"vulnerability_scan", "Vulnerability scan May 2026", "2026-05-13", "2026-05-15", kScanner,
-         "VS-2026-05", kScanScope},
+         "VS-2026-05", kScanScope, ""},
         {"vulnerability_scan", "Vulnerability scan June 2026", "2026-06-15", "2026-06-17", kScanner,
-         "VS-2026-06", kScanScope},
+         "VS-2026-06", kScanScope, ""},
         {"incident_log", "Security Incident log, April to June 2026", "2026-07-03", "2026-07-03",
          "Priya Shah", "SIL-2026-Q1",
-         "Security incidents of the first contract quarter (S2.4-10.1)."},
+         "Security incidents of the first contract quarter (S2.4-10.1).", "2026-Q2"},
         {"vulnerability_scan", "Vulnerability scan July 2026", "2026-07-14", "2026-07-16", kScanner,
-         "VS-2026-07", kScanScope},
+         "VS-2026-07", kScanScope, ""},
         {"vulnerability_scan", "Vulnerability scan September 2026", "2026-09-15", "2026-09-18",
-         kScanner, "VS-2026-09", kScanScope},
+         kScanner, "VS-2026-09", kScanScope, ""},
         {"incident_log", "Security Incident log, July to September 2026", "2026-10-02",
          "2026-10-05", "Priya Shah", "SIL-2026-Q2",
-         "Security incidents of the second contract quarter (S2.4-10.1)."},
+         "Security incidents of the second contract quarter (S2.4-10.1).", "2026-Q3"},
         {"vulnerability_scan", "Vulnerability scan October 2026", "2026-10-13", "2026-10-15",
-         kScanner, "VS-2026-10", kScanScope},
+         kScanner, "VS-2026-10", kScanScope, ""},
     };
     for (const Item& item : items) {
       if (!Happened(item.performed_on)) {
@@ -1533,6 +1537,9 @@ class DemoClockRecords {
                   {"performed_by", item.performed_by},
                   {"reference", item.reference},
                   {"scope", item.scope}};
+      if (*item.period != '\0') {
+        fields["period"] = item.period;
+      }
       if (Happened(item.provided)) {
         fields["provided_to_customer_date"] = item.provided;
       }

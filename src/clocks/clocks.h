@@ -79,6 +79,15 @@ struct Subject {
   std::string Ref() const;
 };
 
+// A period in which an obligation met earlier is no longer met: the certificate that met it
+// expired or was withdrawn and no valid one covered it yet (S2.4-6.2 "throughout", 6.3, 6.6).
+struct Lapse {
+  Instant from{};                  // the instant it stopped being met
+  Instant until = Instant::max();  // met again from here (Instant::max(): not yet)
+  std::string why;                 // "certificate ISO-1 expired 23 Oct 2026"
+  std::string until_by;            // what met it again ("Certificate ISO-2")
+};
+
 struct Obligation {
   std::string clause;  // "S2.4-5.13.1"
   // Stable identity across recomputations and restarts: "<clause>/<subject ref>[/<period>]".
@@ -90,6 +99,11 @@ struct Obligation {
   Instant visible_from{};         // not known before this instant (usually the trigger)
   std::optional<Instant> met_at;  // when it was met (ignored when after the evaluation instant)
   std::string met_by;             // what met it ("Customer notified", "RMD version 3 issued")
+  // Periods after met_at in which it is not met, by `from`; a lapse dated after the evaluation
+  // instant is not yet known. A lapse that began at or before the due instant and has ended
+  // moves met_at to its end (met late if that is after the due instant); once a lapse has
+  // ended, met_by names what met it again.
+  std::vector<Lapse> lapses;
   unsigned consequence = 0;
   bool customer_side = false;  // the Customer's duty (shown to the customer_reviewer)
   bool precondition = false;   // "before X": met or not, never "late"
@@ -99,10 +113,13 @@ struct Obligation {
 
   // Set by ApplyStates.
   State state = State::kUpcoming;
-  std::optional<std::int64_t> waiver_id;
+  std::optional<std::int64_t> waiver_id;  // the first of waiver_ids
+  std::vector<std::int64_t> waiver_ids;   // every waiver known at the instant, by agreed date
+  std::string lapsed;                     // the `why` of the lapse in force, if any
 
   // The plain sentence: "<action> (<clause>), due Thu 5 Nov 2026 23:59" plus, once met, "; met
-  // on time Wed 4 Nov 2026 10:12" (or late, or waived).
+  // on time Wed 4 Nov 2026 10:12" (or late, or waived); during a lapse "; not met; certificate
+  // ISO-1 expired 23 Oct 2026".
   std::string Text() const;
 };
 
@@ -186,6 +203,9 @@ struct Deliverable {
   std::string title;
   Date performed_on{};
   std::optional<Date> provided_to_customer_date;
+  // The period it covers: "2027" (a CEO's letter: the year ending 31 March 2027) or "2026-Q3"
+  // (an incident log: the calendar quarter); empty for the other kinds.
+  std::string period;
 };
 
 struct RmdVersion {
@@ -197,6 +217,8 @@ struct Site {
   std::int64_t id = 0;
   std::string name;
   bool used_for_destruction = false;
+  // The party that securely destroys Customer Data there (S2.4-6.5, 6.6); unset: not recorded.
+  std::optional<std::int64_t> destruction_party_id;
 };
 
 struct Waiver {
@@ -216,7 +238,8 @@ struct Inputs {
   std::vector<Deliverable> deliverables;                 // by (performed_on, id)
   std::vector<RmdVersion> rmd_versions;                  // by version
   std::vector<Site> sites;                               // by id
-  std::map<std::string, Waiver, std::less<>> waivers;    // by obligation key
+  // By obligation key; several waivers of one obligation are all kept, by (agreed_date, id).
+  std::map<std::string, std::vector<Waiver>, std::less<>> waivers;
 
   const PartyInfo* Party(std::int64_t id) const;
 };
@@ -263,6 +286,14 @@ std::vector<Obligation> Generate(const Inputs& inputs, const Calendar& cal, Date
 void ApplyStates(std::vector<Obligation>& obligations, const Inputs& inputs, const Calendar& cal,
                  Instant now, const Options& options);
 
+// Whether an obligation with `key` exists: one the rules generate from the records read on
+// `conn` (inside the caller's transaction, so a record written in it counts), looking a year
+// past the London day of `now` so that next year's periodic obligations can be named. Only the
+// rules of the key's clause run. Used by the obligation_waivers register (a waiver must name an
+// obligation), installed at composition (cli::OpenApp). Errors: those of the store.
+Result<bool> ObligationExists(store::Connection& conn, const Calendar& cal, Instant now,
+                              std::string_view key);
+
 // ---- The processing gate (S2.4-5.11, 5.15.1, 6.3, 6.6) --------------------------------------
 
 struct GateReason {
@@ -278,8 +309,9 @@ struct Gate {
 };
 
 // "May the Core IMS process Customer Data now?": no while any precondition carrying the
-// processing bar (5.11, 6.3, 6.6) is unmet, or any other obligation carrying it (5.15.1) is
-// overdue; waived obligations do not bar.
+// processing bar (5.11, 6.3, 6.6) is unmet (including one whose certificate has expired or been
+// withdrawn since: a lapse), or any other obligation carrying it (5.15.1) is overdue; waived
+// obligations do not bar.
 Gate EvaluateGate(const std::vector<Obligation>& evaluated);
 
 // ---- The engine: cached, incrementally recomputed -------------------------------------------

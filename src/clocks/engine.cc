@@ -238,28 +238,72 @@ std::string Obligation::Text() const {
     case State::kDueSoon:
       break;
   }
+  if (!lapsed.empty()) {
+    out += "; " + lapsed;
+  }
   return out;
 }
 
 // ---- states ----------------------------------------------------------------------------------
 
+namespace {
+
+// Applies the lapses known at `now` (see Obligation::lapses): a lapse in force unsets met_at
+// and names its cause; one that began at or before the due instant and has ended moves met_at
+// to its end (a party certified again after the deadline is late).
+void ApplyLapses(Obligation& o, Instant now) {
+  o.lapsed.clear();
+  if (!o.met_at) {
+    return;
+  }
+  for (const Lapse& l : o.lapses) {
+    if (l.from > now) {
+      break;  // not yet known
+    }
+    if (now < l.until) {
+      o.met_at.reset();
+      o.met_by.clear();
+      o.lapsed = l.why;
+      return;
+    }
+    if (l.from <= o.due) {
+      o.met_at = l.until;
+    }
+    o.met_by = l.until_by;  // what meets it now
+  }
+}
+
+}  // namespace
+
 void ApplyStates(std::vector<Obligation>& obligations, const Inputs& inputs, const Calendar& cal,
                  Instant now, const Options& options) {
   // The end of the warning window: obligations due at or before it are "due soon".
   const Instant soon_until = cal.DueWithinWorkingDays(now, options.due_soon_working_days);
+  const Date today = LondonDate(now);
   std::erase_if(obligations, [now](const Obligation& o) { return o.visible_from > now; });
   for (Obligation& o : obligations) {
     if (o.met_at && *o.met_at > now) {
       o.met_at.reset();
       o.met_by.clear();
     }
+    if (!o.lapses.empty()) {
+      ApplyLapses(o, now);
+    }
     o.waiver_id.reset();
+    o.waiver_ids.clear();
     if (!inputs.waivers.empty()) {
       auto it = inputs.waivers.find(o.key);
-      // A waiver agreed after the evaluation day is not yet known then.
-      if (it != inputs.waivers.end() &&
-          (!it->second.agreed_date || *it->second.agreed_date <= LondonDate(now))) {
-        o.waiver_id = it->second.id;
+      if (it != inputs.waivers.end()) {
+        // Several waivers of one obligation combine: each one agreed by the evaluation day
+        // counts (one agreed later is not yet known then), the earliest first.
+        for (const Waiver& w : it->second) {
+          if (!w.agreed_date || *w.agreed_date <= today) {
+            o.waiver_ids.push_back(w.id);
+          }
+        }
+        if (!o.waiver_ids.empty()) {
+          o.waiver_id = o.waiver_ids.front();
+        }
       }
     }
     if (o.met_at) {
@@ -388,6 +432,51 @@ std::vector<Obligation> Generate(const Inputs& inputs, const Calendar& cal, Date
   return CollectByDueImpl(parts, /*move=*/true);
 }
 
+namespace {
+
+// "S2.4-5.13" serves "S2.4-5.13" and "S2.4-5.13.1" (a rule's clause is the obligation's clause
+// or a parent of it).
+bool Serves(std::string_view rule_clause, std::string_view clause) {
+  return clause == rule_clause ||
+         (clause.size() > rule_clause.size() &&
+          clause.substr(0, rule_clause.size()) == rule_clause && clause[rule_clause.size()] == '.');
+}
+
+}  // namespace
+
+Result<bool> ObligationExists(store::Connection& conn, const Calendar& cal, Instant now,
+                              std::string_view key) {
+  const std::string_view clause = key.substr(0, key.find('/'));
+  std::vector<std::size_t> which;
+  std::set<std::string> tables;
+  const auto& rules = Rules();
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    if (Serves(rules[i].clause, clause)) {
+      which.push_back(i);
+      tables.insert(rules[i].tables.begin(), rules[i].tables.end());
+    }
+  }
+  if (which.empty()) {
+    return false;
+  }
+  Inputs inputs;
+  for (const std::string& table : tables) {
+    ACC_RETURN_IF_ERROR(LoadTable(conn, table, inputs));
+  }
+  // A year ahead: next year's CEO letter, quarters and months may be waived in advance.
+  const RuleContext ctx{inputs, cal, internal::AddDays(LondonDate(now), 366)};
+  std::vector<std::vector<Obligation>> outs(rules.size());
+  for (std::size_t i : which) {
+    rules[i].generate(ctx, outs[i]);
+    for (const Obligation& o : outs[i]) {
+      if (o.key == key) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 // ---- engine ----------------------------------------------------------------------------------
 
 namespace {
@@ -514,6 +603,13 @@ Result<std::shared_ptr<const Snapshot>> Engine::At(Instant now) {
       if (o.due >= now) {
         valid_until = std::min(valid_until, o.due + chr::milliseconds(1));
       }
+      for (const Lapse& l : o.lapses) {
+        if (l.from > now) {
+          valid_until = std::min(valid_until, l.from);
+        } else if (l.until > now) {
+          valid_until = std::min(valid_until, l.until);
+        }
+      }
     }
   }
   snap->valid_until = valid_until;
@@ -616,6 +712,8 @@ nlohmann::json ObligationToJson(const Obligation& o) {
   j["customer_side"] = o.customer_side;
   j["precondition"] = o.precondition;
   j["waiver_id"] = o.waiver_id ? nlohmann::json(*o.waiver_id) : nlohmann::json();
+  j["waiver_ids"] = o.waiver_ids;
+  j["lapsed"] = o.lapsed.empty() ? nlohmann::json() : nlohmann::json(o.lapsed);
   return j;
 }
 

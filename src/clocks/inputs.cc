@@ -152,14 +152,15 @@ Status LoadCertifications(store::Connection& conn, Inputs& in) {
 Status LoadDeliverables(store::Connection& conn, Inputs& in) {
   in.deliverables.clear();
   return conn.ForEach(
-      "SELECT id, kind, title, performed_on, provided_to_customer_date FROM deliverables "
+      "SELECT id, kind, title, performed_on, provided_to_customer_date, period FROM deliverables "
       "ORDER BY performed_on, id",
       {}, [&](const store::RowView& r) {
         auto on = OptDate(r, 3);
         if (!on) {
           return Status::Ok();
         }
-        in.deliverables.push_back(Deliverable{r.Int(0), Str(r, 1), Str(r, 2), *on, OptDate(r, 4)});
+        in.deliverables.push_back(
+            Deliverable{r.Int(0), Str(r, 1), Str(r, 2), *on, OptDate(r, 4), Str(r, 5)});
         return Status::Ok();
       });
 }
@@ -178,20 +179,26 @@ Status LoadRmdVersions(store::Connection& conn, Inputs& in) {
 
 Status LoadSites(store::Connection& conn, Inputs& in) {
   in.sites.clear();
-  return conn.ForEach("SELECT id, name, used_for_destruction FROM sites ORDER BY id", {},
-                      [&](const store::RowView& r) {
-                        in.sites.push_back(Site{r.Int(0), Str(r, 1), r.Int(2) != 0});
-                        return Status::Ok();
-                      });
+  return conn.ForEach(
+      "SELECT id, name, used_for_destruction, destruction_party_id FROM sites ORDER BY id", {},
+      [&](const store::RowView& r) {
+        Site s{r.Int(0), Str(r, 1), r.Int(2) != 0, std::nullopt};
+        if (!r.IsNull(3)) {
+          s.destruction_party_id = r.Int(3);
+        }
+        in.sites.push_back(std::move(s));
+        return Status::Ok();
+      });
 }
 
 Status LoadWaivers(store::Connection& conn, Inputs& in) {
   in.waivers.clear();
   return conn.ForEach(
-      "SELECT id, obligation_key, agreed_with, agreed_date FROM obligation_waivers ORDER BY id", {},
-      [&](const store::RowView& r) {
+      "SELECT id, obligation_key, agreed_with, agreed_date FROM obligation_waivers "
+      "ORDER BY agreed_date, id",
+      {}, [&](const store::RowView& r) {
         Waiver w{r.Int(0), Str(r, 1), Str(r, 2), OptDate(r, 3)};
-        in.waivers.insert_or_assign(w.obligation_key, w);
+        in.waivers[w.obligation_key].push_back(std::move(w));
         return Status::Ok();
       });
 }

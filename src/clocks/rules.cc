@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <initializer_list>
+#include <tuple>
 #include <utility>
 
 #include "clocks/clocks.h"
@@ -351,6 +352,85 @@ bool IsRequiredScheme(std::string_view scheme) {
   return scheme == "iso27001" || scheme == "cyber_essentials_plus";
 }
 
+// A certificate counts only while it is valid: from 00:00 London on its issue day until the end
+// of its expiry day or 00:00 London on its withdrawal day, whichever comes first
+// (Instant::max() for neither). Without an issue date it was never issued and never counts.
+Instant ValidUntil(const Certification& c) {
+  Instant until = Instant::max();
+  if (c.expiry_date) {
+    until = Calendar::DueBy(*c.expiry_date) + chr::milliseconds(1);
+  }
+  if (c.withdrawn_date) {
+    until = std::min(until, StartOf(*c.withdrawn_date));
+  }
+  return until;
+}
+
+// "certificate ISO-1 expired 23 Oct 2026" or "... withdrawn 24 Dec 2026": why it stopped.
+std::string EndedWhy(const Certification& c) {
+  if (c.withdrawn_date && StartOf(*c.withdrawn_date) <= ValidUntil(c)) {
+    return "certificate " + c.certificate_number + " withdrawn " + HumanDate(*c.withdrawn_date);
+  }
+  return "certificate " + c.certificate_number + " expired " +
+         (c.expiry_date ? HumanDate(*c.expiry_date) : std::string());
+}
+
+// A period in which a certificate meets an obligation.
+struct Cover {
+  Instant from;
+  Instant until;
+  const Certification* cert;
+};
+
+// Met from the first period a certificate covers it, lapsed in every gap between the periods
+// and after the last one (unless that is open-ended). `by` names what met it.
+template <typename By>
+void SetCovered(Obligation& o, std::vector<Cover> covers, By by) {
+  std::erase_if(covers, [](const Cover& c) { return c.until <= c.from; });
+  if (covers.empty()) {
+    return;
+  }
+  std::sort(covers.begin(), covers.end(), [](const Cover& a, const Cover& b) {
+    return std::tie(a.from, a.cert->id) < std::tie(b.from, b.cert->id);
+  });
+  SetMet(o, covers.front().from, by(*covers.front().cert));
+  Instant end = covers.front().until;
+  const Certification* last = covers.front().cert;
+  for (std::size_t i = 1; i < covers.size(); ++i) {
+    if (covers[i].from > end) {
+      o.lapses.push_back(Lapse{end, covers[i].from, EndedWhy(*last), by(*covers[i].cert)});
+    }
+    if (covers[i].until > end) {
+      end = covers[i].until;
+      last = covers[i].cert;
+    }
+  }
+  if (end != Instant::max()) {
+    o.lapses.push_back(Lapse{end, Instant::max(), EndedWhy(*last), {}});
+  }
+}
+
+// The periods in which `party`'s certificates of `scheme` are valid and, when `provided` is
+// set, a copy has been given to the Customer (from the later of issue and provision).
+std::vector<Cover> CoversOf(const Inputs& in, std::int64_t party, std::string_view scheme,
+                            bool provided) {
+  std::vector<Cover> out;
+  for (const Certification& c : in.certifications) {
+    if (c.party_id != party || c.scheme != scheme || !c.issue_date) {
+      continue;
+    }
+    Instant from = StartOf(*c.issue_date);
+    if (provided) {
+      if (!c.provided_to_customer_date) {
+        continue;
+      }
+      from = std::max(from, StartOf(*c.provided_to_customer_date));
+    }
+    out.push_back(Cover{from, ValidUntil(c), &c});
+  }
+  return out;
+}
+
 // Within 6 months of the Effective Date: certified to ISO/IEC 27001 and Cyber Essentials Plus.
 void Rule6_2Certified(const RuleContext& ctx, std::vector<Obligation>& out) {
   if (!ctx.in.contract.effective_date) {
@@ -363,12 +443,10 @@ void Rule6_2Certified(const RuleContext& ctx, std::vector<Obligation>& out) {
                           Calendar::DueBy(AddMonths(effective, 6)), 0,
                           "Certify " + p->name + " to " + std::string(s.title) +
                               " within 6 months of the Effective Date");
-      for (const Certification& c : ctx.in.certifications) {
-        if (c.party_id == p->id && c.scheme == s.name && c.issue_date &&
-            (!o.met_at || StartOf(*c.issue_date) < *o.met_at)) {
-          SetMet(o, StartOf(*c.issue_date), "Certificate " + c.certificate_number);
-        }
-      }
+      // Only the party's own valid certificates count, and "throughout": each gap in them is a
+      // lapse (one that ended before the Effective Date leaves this due at the 6 months).
+      SetCovered(o, CoversOf(ctx.in, p->id, s.name, /*provided=*/false),
+                 [](const Certification& c) { return "Certificate " + c.certificate_number; });
       out.push_back(std::move(o));
     }
   }
@@ -397,8 +475,15 @@ bool Requires(const Inputs& in, std::int64_t party_id) {
 
 // "Throughout": each certificate renewed before it expires.
 void Rule6_2Expiry(const RuleContext& ctx, std::vector<Obligation>& out) {
+  const std::optional<Date>& effective = ctx.in.contract.effective_date;
   for (const Certification& c : ctx.in.certifications) {
     if (!c.expiry_date || !IsRequiredScheme(c.scheme) || !Requires(ctx.in, c.party_id)) {
+      continue;
+    }
+    // Nothing is due before the Effective Date: a certificate that expired before it leaves
+    // the party to be certified within the 6 months (Rule6_2Certified), and one expiring inside
+    // them need only be renewed by their end.
+    if (effective && *c.expiry_date < *effective) {
       continue;
     }
     const PartyInfo& p = *ctx.in.Party(c.party_id);
@@ -406,11 +491,17 @@ void Rule6_2Expiry(const RuleContext& ctx, std::vector<Obligation>& out) {
     if (c.issue_date) {
       trigger = std::max(trigger, StartOf(*c.issue_date));
     }
-    Obligation o =
-        Make("S2.4-6.2", Subject{"certifications", c.id, c.certificate_number}, "renewal", trigger,
-             Calendar::DueBy(*c.expiry_date), 0,
-             "Renew " + p.name + "'s " + std::string(SchemeTitle(c.scheme)) + " certificate " +
-                 c.certificate_number + " before it expires on " + HumanDate(*c.expiry_date));
+    const std::string what = "Renew " + p.name + "'s " + std::string(SchemeTitle(c.scheme)) +
+                             " certificate " + c.certificate_number;
+    Instant due = Calendar::DueBy(*c.expiry_date);
+    std::string action = what + " before it expires on " + HumanDate(*c.expiry_date);
+    if (effective && AddMonths(*effective, 6) > *c.expiry_date) {
+      due = Calendar::DueBy(AddMonths(*effective, 6));
+      action = what + ", which expires on " + HumanDate(*c.expiry_date) +
+               ", within 6 months of the Effective Date";
+    }
+    Obligation o = Make("S2.4-6.2", Subject{"certifications", c.id, c.certificate_number},
+                        "renewal", std::min(trigger, due), due, 0, std::move(action));
     if (const Certification* r = RenewalOf(ctx.in, c)) {
       SetMet(o, StartOf(*r->issue_date), "Renewed by certificate " + r->certificate_number);
     }
@@ -428,41 +519,44 @@ void Rule6_3(const RuleContext& ctx, std::vector<Obligation>& out) {
                "Provide the Customer with a copy of " + p->name + "'s " + std::string(s.title) +
                    " certificate before it uses the Core IMS for Customer Data");
       o.precondition = true;
-      for (const Certification& c : ctx.in.certifications) {
-        if (c.party_id == p->id && c.scheme == s.name && c.provided_to_customer_date &&
-            (!o.met_at || StartOf(*c.provided_to_customer_date) < *o.met_at)) {
-          SetMet(o, StartOf(*c.provided_to_customer_date),
-                 "Copy of certificate " + c.certificate_number + " provided");
-        }
-      }
+      // Met while a valid certificate of this party, of which the Customer has a copy, is in
+      // force; an expired or withdrawn one without a provided successor bars processing again.
+      SetCovered(o, CoversOf(ctx.in, p->id, s.name, /*provided=*/true), [](const Certification& c) {
+        return "Copy of certificate " + c.certificate_number + " provided";
+      });
       out.push_back(std::move(o));
     }
   }
 }
 
-// Evidence of NCSC-assured sanitisation before any secure destruction at a site.
+// Evidence of NCSC-assured sanitisation before any secure destruction at a site: a valid NCSC
+// CAS (Sanitisation) certificate of the party that destroys Customer Data there (the site's
+// destruction_party_id), provided to the Customer. A certificate of another party does not
+// count, and a site with no such party recorded cannot be met.
 void Rule6_6(const RuleContext& ctx, std::vector<Obligation>& out) {
-  std::optional<Date> provided;
-  std::string number;
-  for (const Certification& c : ctx.in.certifications) {
-    if (c.scheme == "ncsc_cas_sanitisation" && c.provided_to_customer_date &&
-        (!provided || *c.provided_to_customer_date < *provided)) {
-      provided = c.provided_to_customer_date;
-      number = c.certificate_number;
-    }
-  }
   for (const Site& s : ctx.in.sites) {
     if (!s.used_for_destruction) {
       continue;
     }
-    Obligation o = Make("S2.4-6.6", Subject{"sites", s.id, s.name}, "", ContractStart(ctx.in),
-                        ContractStart(ctx.in), kProcessingBar,
-                        "Provide evidence of NCSC-assured (CAS) sanitisation before destroying "
-                        "Customer Data or media at " +
-                            s.name);
+    const PartyInfo* party =
+        s.destruction_party_id ? ctx.in.Party(*s.destruction_party_id) : nullptr;
+    Obligation o =
+        Make("S2.4-6.6", Subject{"sites", s.id, s.name}, "", ContractStart(ctx.in),
+             ContractStart(ctx.in), kProcessingBar,
+             party != nullptr
+                 ? "Provide evidence of " + party->name +
+                       "'s NCSC-assured (CAS) sanitisation before it destroys Customer Data or "
+                       "media at " +
+                       s.name
+                 : "Record who destroys Customer Data or media at " + s.name +
+                       " and provide evidence of their NCSC-assured (CAS) sanitisation before "
+                       "any destruction there");
     o.precondition = true;
-    if (provided) {
-      SetMet(o, StartOf(*provided), "Certificate " + number + " provided");
+    if (party != nullptr) {
+      SetCovered(o, CoversOf(ctx.in, party->id, "ncsc_cas_sanitisation", /*provided=*/true),
+                 [](const Certification& c) {
+                   return "Certificate " + c.certificate_number + " provided";
+                 });
     }
     out.push_back(std::move(o));
   }
@@ -486,7 +580,9 @@ void Rule6_7(const RuleContext& ctx, std::vector<Obligation>& out) {
         how = "expired " + HumanDate(*c.expiry_date);
       }
     }
-    if (!lapse) {
+    // A lapse before the Effective Date is no notice duty (nothing is due before the contract;
+    // the party must then be certified within the 6 months of S2.4-6.2).
+    if (!lapse || *lapse < ContractStart(ctx.in)) {
       continue;
     }
     const PartyInfo& p = *ctx.in.Party(c.party_id);
@@ -606,8 +702,25 @@ Date ProvidedOn(const Deliverable& d) {
   return d.provided_to_customer_date.value_or(d.performed_on);
 }
 
-// By 31 March each year: the CEO's letter confirming the tests were done. The duty is to
-// provide the letter to the Customer, so the date it was provided counts, not the date signed.
+// The deliverables of `kind` covering `period`, the first one provided to the Customer on or
+// after `from` (the date it was provided, else its date), if any.
+const Deliverable* FirstFor(const std::vector<const Deliverable*>& items, std::string_view period,
+                            Date from) {
+  const Deliverable* best = nullptr;
+  for (const Deliverable* d : items) {
+    if (d->period == period && ProvidedOn(*d) >= from &&
+        (best == nullptr || ProvidedOn(*d) < ProvidedOn(*best))) {
+      best = d;
+    }
+  }
+  return best;
+}
+
+// By 31 March each year: the CEO's letter confirming the year's tests and procedures. Each
+// letter counts for the year it covers (its period, "2027" for the year ending 31 March 2027),
+// whenever it arrives: a late letter for last year is last year's, met late. The duty is to
+// provide the letter, so the date it was provided counts, not the date signed; a letter
+// provided before its year began does not count.
 void Rule7_13(const RuleContext& ctx, std::vector<Obligation>& out) {
   if (!ctx.in.contract.effective_date) {
     return;
@@ -618,24 +731,21 @@ void Rule7_13(const RuleContext& ctx, std::vector<Obligation>& out) {
   if (effective > Date(chr::year(year), chr::March, chr::day(31))) {
     ++year;
   }
-  std::size_t next = 0;
   for (;; ++year) {
     const Date due_day(chr::year(year), chr::March, chr::day(31));
-    const Date start = std::max(effective, Date(chr::year(year - 1), chr::April, chr::day(1)));
+    const Date year_start(chr::year(year - 1), chr::April, chr::day(1));
+    const Date start = std::max(effective, year_start);
     if (start > ctx.through) {
       break;
     }
-    Obligation o = Make("S2.4-7.13", ContractSubject(ctx.in), std::to_string(year), StartOf(start),
+    const std::string period = std::to_string(year);
+    Obligation o = Make("S2.4-7.13", ContractSubject(ctx.in), period, StartOf(start),
                         Calendar::DueBy(due_day), 0,
                         "Send the CEO's letter confirming the year's security tests and "
                         "procedures, by 31 March " +
-                            std::to_string(year));
-    while (next < letters.size() && ProvidedOn(*letters[next]) < start) {
-      ++next;
-    }
-    if (next < letters.size()) {
-      SetMet(o, StartOf(ProvidedOn(*letters[next])), "Letter " + letters[next]->title);
-      ++next;
+                            period);
+    if (const Deliverable* d = FirstFor(letters, period, year_start)) {
+      SetMet(o, StartOf(ProvidedOn(*d)), "Letter " + d->title);
     }
     out.push_back(std::move(o));
   }
@@ -643,6 +753,11 @@ void Rule7_13(const RuleContext& ctx, std::vector<Obligation>& out) {
 
 // ---- S2.4-10.1: the Security Incident log at least quarterly ---------------------------------
 
+// Each calendar quarter from the Effective Date (the first from the Effective Date itself) is
+// covered by one log, which can only be complete once the quarter has ended: the obligation
+// starts the day after the quarter and is due by the end of the next quarter (one log each
+// quarter, covering the one before). A log counts for the quarter it covers (its period,
+// "2026-Q3"), provided to the Customer after that quarter's last day.
 void Rule10_1(const RuleContext& ctx, std::vector<Obligation>& out) {
   if (!ctx.in.contract.effective_date) {
     return;
@@ -653,19 +768,18 @@ void Rule10_1(const RuleContext& ctx, std::vector<Obligation>& out) {
   for (Date q(effective.year(), chr::month(first_month), chr::day(1)); q <= ctx.through;
        q = AddMonths(q, 3)) {
     const Date end = MonthEnd(AddMonths(q, 2));
+    const Date after = AddDays(end, 1);
     const int quarter = static_cast<int>((static_cast<unsigned>(q.month()) - 1U) / 3U) + 1;
     const std::string period =
         std::to_string(static_cast<int>(q.year())) + "-Q" + std::to_string(quarter);
     Obligation o =
-        Make("S2.4-10.1", ContractSubject(ctx.in), period, StartOf(std::max(q, effective)),
-             Calendar::DueBy(end), 0,
+        Make("S2.4-10.1", ContractSubject(ctx.in), period, StartOf(after),
+             Calendar::DueBy(MonthEnd(AddMonths(q, 5))), 0,
              "Provide the Customer with the Security Incident log for Q" + std::to_string(quarter) +
-                 " " + std::to_string(static_cast<int>(q.year())));
-    for (const Deliverable* d : logs) {
-      const Date when = ProvidedOn(*d);
-      if (when >= q && when <= end && (!o.met_at || StartOf(when) < *o.met_at)) {
-        SetMet(o, StartOf(when), "Incident log " + d->title);
-      }
+                 " " + std::to_string(static_cast<int>(q.year())) + " (" +
+                 HumanDate(std::max(q, effective)) + " to " + HumanDate(end) + ")");
+    if (const Deliverable* d = FirstFor(logs, period, after)) {
+      SetMet(o, StartOf(ProvidedOn(*d)), "Incident log " + d->title);
     }
     out.push_back(std::move(o));
   }
@@ -719,7 +833,7 @@ const std::vector<Rule>& Rules() {
        Rule6_2Certified},
       {"S2.4-6.2",
        "Certificates renewed before expiry",
-       {"parties", "certifications"},
+       {"contract", "parties", "certifications"},
        false,
        Rule6_2Expiry},
       {"S2.4-6.3",
@@ -729,12 +843,12 @@ const std::vector<Rule>& Rules() {
        Rule6_3},
       {"S2.4-6.6",
        "Sanitisation evidence before secure destruction",
-       {"contract", "sites", "certifications"},
+       {"contract", "sites", "parties", "certifications"},
        false,
        Rule6_6},
       {"S2.4-6.7",
        "Notice within 2 Working Days of losing certification",
-       {"parties", "certifications"},
+       {"contract", "parties", "certifications"},
        false,
        Rule6_7},
       {"S2.4-7.1.1.1",

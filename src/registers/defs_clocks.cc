@@ -411,6 +411,77 @@ RegisterDef NotifiableEvents() {
 
 // ---- deliverables ------------------------------------------------------------------------------
 
+// The number in `text` if it is all digits (at most 4), else nullopt.
+std::optional<int> Digits(std::string_view text) {
+  if (text.empty() || text.size() > 4) {
+    return std::nullopt;
+  }
+  int n = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') {
+      return std::nullopt;
+    }
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+
+// "period" of a deliverable: the year ending 31 March (YYYY) a CEO's letter covers, the
+// calendar quarter (YYYY-Qn) an incident log covers, nothing for the other kinds. A letter
+// cannot be provided before its year begins; a log cannot be dated before its quarter ends.
+Status CheckPeriod(const Json& r) {
+  namespace chr = std::chrono;
+  const std::string kind = Str(r, "kind");
+  const std::string period = Str(r, "period");
+  const auto performed = DateOf(r, "performed_on");
+  if (kind == "ceo_letter") {
+    const auto year = period.size() == 4 ? Digits(period) : std::nullopt;
+    if (!year || *year < 1990) {
+      return Invalid("period", period.empty()
+                                   ? "required for the CEO's letter: the year ending 31 March "
+                                     "that it covers, e.g. 2027"
+                                   : "must be the year ending 31 March that the letter covers, "
+                                     "e.g. 2027");
+    }
+    const Date begins(chr::year(*year - 1), chr::April, chr::day(1));
+    const auto provided = DateOf(r, "provided_to_customer_date");
+    const auto on = provided ? provided : performed;
+    if (on && chr::sys_days(*on) < chr::sys_days(begins)) {
+      return Invalid("period", "the year ending 31 March " + period + " begins on " +
+                                   FormatDate(begins) +
+                                   ", after this letter's date; a letter covers a year that has "
+                                   "begun");
+    }
+    return Status::Ok();
+  }
+  if (kind == "incident_log") {
+    const auto year =
+        period.size() == 7 ? Digits(std::string_view(period).substr(0, 4)) : std::nullopt;
+    const bool shaped =
+        year && period[4] == '-' && period[5] == 'Q' && period[6] >= '1' && period[6] <= '4';
+    if (!shaped || *year < 1990) {
+      return Invalid("period", period.empty()
+                                   ? "required for the Security Incident log: the quarter it "
+                                     "covers, e.g. 2026-Q3"
+                                   : "must be the quarter the log covers, e.g. 2026-Q3");
+    }
+    const unsigned last_month = static_cast<unsigned>(period[6] - '0') * 3U;
+    const Date ends{
+        chr::year_month_day_last(chr::year(*year), chr::month_day_last(chr::month(last_month)))};
+    if (performed && chr::sys_days(*performed) <= chr::sys_days(ends)) {
+      return Invalid("period", "the quarter " + period + " ends on " + FormatDate(ends) +
+                                   ", so a log of it cannot be dated before then (performed_on)");
+    }
+    return Status::Ok();
+  }
+  if (!period.empty()) {
+    return Invalid("period",
+                   "only the CEO's letter and the Security Incident log cover a period; leave it "
+                   "empty");
+  }
+  return Status::Ok();
+}
+
 RegisterDef Deliverables() {
   RegisterDef d;
   d.name = "deliverables";
@@ -455,6 +526,16 @@ RegisterDef Deliverables() {
        .type = FT::kText,
        .help = "E.g. the NCSC CHECK company that ran the IT Health Check.",
        .filterable = true},
+      {.name = "period",
+       .label = "Period covered",
+       .type = FT::kText,
+       .help = "Required for the CEO's letter: the year ending 31 March that it covers, e.g. "
+               "2027 (S2.4-7.13). Required for the Security Incident log: the calendar quarter "
+               "it covers, e.g. 2026-Q3, ended by the log's date (10.1). Empty for the other "
+               "kinds. Each counts for the period it covers, whenever it arrives.",
+       .in_list = true,
+       .filterable = true,
+       .max_length = 7},
       {.name = "reference", .label = "Reference", .type = FT::kText},
       {.name = "scope", .label = "Scope", .type = FT::kLongText},
       {.name = "evidence_id",
@@ -473,7 +554,7 @@ RegisterDef Deliverables() {
         std::chrono::sys_days(*provided) < std::chrono::sys_days(*performed)) {
       return Invalid("provided_to_customer_date", "must not be before performed_on");
     }
-    return Status::Ok();
+    return CheckPeriod(r);
   });
   return d;
 }
@@ -489,7 +570,8 @@ RegisterDef ObligationWaivers() {
   d.description =
       "Written agreements with the Customer that an obligation does not apply or was extended "
       "(e.g. a direction in writing under S2.4-5.15.1, or a timescale \"as agreed\"). The "
-      "obligation engine shows the obligation as waived, with this record.";
+      "obligation engine shows the obligation as waived, with this record; several waivers of "
+      "one obligation all count. The key must name an obligation that exists.";
   d.label_field = "obligation_key";
   d.write_action = auth::Action::kRiskWrite;
   d.fields = {
@@ -520,7 +602,7 @@ RegisterDef ObligationWaivers() {
        .filterable = true},
       {.name = "reference", .label = "Reference", .type = FT::kText},
   };
-  d.validators.push_back([](const Json& r, ReadContext&) -> Status {
+  d.validators.push_back([](const Json& r, ReadContext& ctx) -> Status {
     const std::string key = Str(r, "obligation_key");
     const bool spaced =
         std::any_of(key.begin(), key.end(), [](char c) { return c == ' ' || c == '\t'; });
@@ -528,6 +610,13 @@ RegisterDef ObligationWaivers() {
       return Invalid("obligation_key",
                      "must be an obligation key starting with its clause, such as "
                      "S2.4-5.13.1/notifiable_events/3");
+    }
+    // A waiver must name an obligation that exists (the engine's lookup, when wired).
+    if (!key.empty() && ctx.Obligations() != nullptr) {
+      ACC_ASSIGN_OR_RETURN(const bool exists, (*ctx.Obligations())(ctx, key));
+      if (!exists) {
+        return Invalid("obligation_key", "no obligation with key " + key);
+      }
     }
     return Status::Ok();
   });

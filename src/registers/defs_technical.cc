@@ -63,6 +63,14 @@ RegisterDef Sites() {
        .type = FT::kBool,
        .help = "Customer Data or media are destroyed here (S2.4-6.5.3).",
        .filterable = true},
+      {.name = "destruction_party_id",
+       .label = "Destroyed by",
+       .type = FT::kRef,
+       .ref = "suppliers",
+       .help = "Required when used for destruction: the Provider or sub-contractor that "
+               "securely destroys Customer Data here. Only its own NCSC CAS (Sanitisation) "
+               "certificate, valid and provided to the Customer, is the evidence S2.4-6.6 asks "
+               "for before any destruction."},
       {.name = "consent_reference",
        .label = "Consent reference",
        .type = FT::kText,
@@ -70,9 +78,22 @@ RegisterDef Sites() {
                "(S2.4-11.1.1)."},
       {.name = "consent_date", .label = "Consent date", .type = FT::kDate},
   };
-  d.validators.push_back([](const Json& r, ReadContext&) -> Status {
+  d.validators.push_back([](const Json& r, ReadContext& ctx) -> Status {
     if (!IsCountryCode(Str(r, "country"))) {
       return Invalid("country", "must be an ISO 3166-1 alpha-2 country code such as GB");
+    }
+    const auto party = Int(r, "destruction_party_id");
+    if (Bool(r, "used_for_destruction") && !party) {
+      return Invalid("destruction_party_id",
+                     "required for a site used for destruction: the party that destroys "
+                     "Customer Data there (S2.4-6.6)");
+    }
+    if (party) {
+      ACC_ASSIGN_OR_RETURN(auto rows,
+                           ctx.Conn().Query("SELECT kind FROM parties WHERE id = ?", {*party}));
+      if (!rows.empty() && rows[0][0].Text() == "customer") {
+        return Invalid("destruction_party_id", "must be the Provider or a sub-contractor");
+      }
     }
     return Status::Ok();
   });

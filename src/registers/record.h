@@ -130,13 +130,25 @@ struct RegisterDef {
 // composition root once the catalog module is wired; without it, ids are checked by format only.
 using CatalogLookup = std::function<bool(std::string_view catalog, std::string_view id)>;
 
+class ReadContext;
+
+// Whether an obligation with this key exists (obligation_waivers.obligation_key must name one).
+// The obligation engine sits above this module, so the composition root (cli::OpenApp)
+// supplies it; it reads through the context's connection, inside the write transaction.
+// Without it, keys are checked by format only.
+using ObligationLookup = std::function<Result<bool>(ReadContext& ctx, std::string_view key)>;
+
 // Read access for derived values and validators: the caller's connection (inside its
 // transaction when writing), the clock and the contract calendar.
 class ReadContext {
  public:
   ReadContext(store::Connection& conn, const Clock& clock, const Calendar& calendar,
-              const CatalogLookup* catalog = nullptr)
-      : conn_(conn), clock_(clock), calendar_(calendar), catalog_(catalog) {}
+              const CatalogLookup* catalog = nullptr, const ObligationLookup* obligations = nullptr)
+      : conn_(conn),
+        clock_(clock),
+        calendar_(calendar),
+        catalog_(catalog),
+        obligations_(obligations) {}
 
   store::Connection& Conn() { return conn_; }
 
@@ -149,6 +161,9 @@ class ReadContext {
   // The catalogue lookup, or nullptr when none is wired (check ids by format only).
   const CatalogLookup* Catalog() const { return catalog_; }
 
+  // The obligation lookup, or nullptr when none is wired (check keys by format only).
+  const ObligationLookup* Obligations() const { return obligations_; }
+
   // Per-context memo for derived values that read other tables (risk levels, appetites), so a
   // list page does not repeat the same lookup per row. Valid for this context only.
   std::map<std::string, Json>& Cache() { return cache_; }
@@ -158,6 +173,7 @@ class ReadContext {
   const Clock& clock_;
   const Calendar& calendar_;
   const CatalogLookup* catalog_;
+  const ObligationLookup* obligations_;
   std::map<std::string, Json> cache_;
 };
 
@@ -197,7 +213,8 @@ class RegisterService {
   struct Options {
     std::string evidence_dir;  // "<db>.evidence" beside the database
     std::size_t max_evidence_bytes = 25 * 1024 * 1024;
-    CatalogLookup catalog_lookup;  // optional: see CatalogLookup
+    CatalogLookup catalog_lookup;        // optional: see CatalogLookup
+    ObligationLookup obligation_lookup;  // optional: see ObligationLookup
   };
 
   RegisterService(store::Store& store, const audit::AuditLog& audit, const Clock& clock,

@@ -194,6 +194,24 @@ std::vector<store::Migration> DefMigrations() {
       {337, "registers: certificate withdrawal and lapse notice (S2.4-6.7)",
        "ALTER TABLE certifications ADD COLUMN withdrawn_date TEXT;"
        "ALTER TABLE certifications ADD COLUMN lapse_notified_date TEXT;"},
+      // The period a CEO's letter or an incident log covers. Existing records get the period
+      // their date suggests, to be corrected by hand where it is wrong: a letter, the year
+      // ending on the first 31 March on or after its date; a log, the quarter before the one
+      // it is dated in.
+      {338,
+       "registers: the period a deliverable covers (S2.4-7.13, 10.1); who destroys "
+       "Customer Data at a site (6.6)",
+       "ALTER TABLE deliverables ADD COLUMN period TEXT NOT NULL DEFAULT '';"
+       "UPDATE deliverables SET period = CAST(CAST(substr(performed_on, 1, 4) AS INTEGER) + "
+       "(substr(performed_on, 6, 5) > '03-31') AS TEXT) "
+       "WHERE kind = 'ceo_letter' AND length(performed_on) = 10;"
+       "UPDATE deliverables SET period = CASE "
+       "WHEN (CAST(substr(performed_on, 6, 2) AS INTEGER) + 2) / 3 = 1 "
+       "THEN CAST(CAST(substr(performed_on, 1, 4) AS INTEGER) - 1 AS TEXT) || '-Q4' "
+       "ELSE substr(performed_on, 1, 4) || '-Q' || "
+       "((CAST(substr(performed_on, 6, 2) AS INTEGER) + 2) / 3 - 1) END "
+       "WHERE kind = 'incident_log' AND length(performed_on) = 10;"
+       "ALTER TABLE sites ADD COLUMN destruction_party_id INTEGER REFERENCES parties(id);"},
   };
 }
 

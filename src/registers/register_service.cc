@@ -1025,7 +1025,8 @@ Result<Json> RegisterService::Create(const auth::Principal& actor, const Registe
   ACC_ASSIGN_OR_RETURN(auto conn, store_.Acquire());
   ACC_ASSIGN_OR_RETURN(auto tx, conn->Begin(store::TxMode::kWrite));
   const CatalogLookup* lookup = options_.catalog_lookup ? &options_.catalog_lookup : nullptr;
-  ReadContext ctx(*conn, clock_, calendar, lookup);
+  ReadContext ctx(*conn, clock_, calendar, lookup,
+                  options_.obligation_lookup ? &options_.obligation_lookup : nullptr);
   Ops ops{*conn, ctx, audit_, clock_, actor, def};
   ACC_ASSIGN_OR_RETURN(Json rec, ops.Create(input));
   Json out = Present(def, rec, ctx);
@@ -1041,7 +1042,8 @@ Result<Json> RegisterService::Update(const auth::Principal& actor, const Registe
   ACC_ASSIGN_OR_RETURN(auto conn, store_.Acquire());
   ACC_ASSIGN_OR_RETURN(auto tx, conn->Begin(store::TxMode::kWrite));
   const CatalogLookup* lookup = options_.catalog_lookup ? &options_.catalog_lookup : nullptr;
-  ReadContext ctx(*conn, clock_, calendar, lookup);
+  ReadContext ctx(*conn, clock_, calendar, lookup,
+                  options_.obligation_lookup ? &options_.obligation_lookup : nullptr);
   Ops ops{*conn, ctx, audit_, clock_, actor, def};
   ACC_ASSIGN_OR_RETURN(Json rec, ops.Update(id, patch));
   Json out = Present(def, rec, ctx);
@@ -1103,7 +1105,8 @@ Result<ImportReport> RegisterService::ImportCsv(const auth::Principal& actor,
   ACC_ASSIGN_OR_RETURN(auto conn, store_.Acquire());
   ACC_ASSIGN_OR_RETURN(auto tx, conn->Begin(store::TxMode::kWrite));
   const CatalogLookup* lookup = options_.catalog_lookup ? &options_.catalog_lookup : nullptr;
-  ReadContext ctx(*conn, clock_, calendar, lookup);
+  ReadContext ctx(*conn, clock_, calendar, lookup,
+                  options_.obligation_lookup ? &options_.obligation_lookup : nullptr);
   Ops ops{*conn, ctx, audit_, clock_, actor, def};
   ImportReport report;
   for (std::size_t r = 1; r < records.size(); ++r) {

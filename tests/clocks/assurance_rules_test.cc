@@ -203,7 +203,7 @@ TEST(Rule7_13, TheLetterMustBeProvidedByTheDateNotJustSigned) {
         std::tuple{"2027-04-01", "", State::kMetLate}}) {
     ScenarioBuilder s;
     s.Effective("2026-04-01");
-    s.Deliverable("ceo_letter", signed_on, provided);
+    s.Deliverable("ceo_letter", signed_on, provided, "2027");
     auto obs = s.Evaluate("S2.4-7.13", "2027-04-10T12:00:00Z");
     EXPECT_EQ(FindKey(obs, "S2.4-7.13/contract/0/2027").state, expected)
         << signed_on << " " << provided;
@@ -220,46 +220,97 @@ TEST(Rule7_13, AContractStartingBefore31MarchOwesALetterThatYear) {
   EXPECT_EQ(FormatInstantUtc(o.due), "2026-03-31T22:59:59.999Z");  // BST from 29 Mar 2026
 }
 
-// ---- S2.4-10.1: the Security Incident log at least quarterly ---------------------------------
-
-TEST(Rule10_1, EachCalendarQuarterDueAtItsLastLondonDay) {
+// A letter counts for the year it covers (its period), not for the next year open when it
+// arrives: last year's letter arriving late is last year's, met late.
+TEST(Rule7_13, ALetterCountsForTheYearItCoversWheneverItArrives) {
   ScenarioBuilder s;
   s.Effective("2026-04-01");
-  s.Deliverable("incident_log", "2026-06-26", "2026-06-30");
-  const std::string q2 = "S2.4-10.1/contract/0/2026-Q2";
-  const std::string q4 = "S2.4-10.1/contract/0/2026-Q4";
+  // The letter for the year ending 31 March 2027 arrives on Thu 15 Apr 2027, late.
+  s.Deliverable("ceo_letter", "2027-04-14", "2027-04-15", "2027");
+  auto obs = s.Evaluate("S2.4-7.13", "2027-04-20T12:00:00Z");
+  EXPECT_EQ(FindKey(obs, "S2.4-7.13/contract/0/2027").state, State::kMetLate);
+  EXPECT_EQ(FindKey(obs, "S2.4-7.13/contract/0/2028").state, State::kUpcoming);
 
-  auto obs = s.Evaluate("S2.4-10.1", "2026-07-01T12:00:00Z");
-  ASSERT_EQ(obs.size(), 2u);  // Q2 and Q3
-  const Obligation& o = FindKey(obs, q2);
-  EXPECT_EQ(FormatInstantUtc(o.trigger), "2026-03-31T23:00:00.000Z");
-  EXPECT_EQ(FormatInstantUtc(o.due), "2026-06-30T22:59:59.999Z");
-  EXPECT_EQ(o.consequence, 0u);
-  EXPECT_EQ(o.state, State::kMetOnTime);  // provided on the last day
-  EXPECT_EQ(o.action, "Provide the Customer with the Security Incident log for Q2 2026");
-
-  const Obligation q = Get(s, "S2.4-10.1", "2026-10-01T12:00:00Z", q4);
-  EXPECT_EQ(FormatInstantUtc(q.trigger), "2026-09-30T23:00:00.000Z");
-  EXPECT_EQ(FormatInstantUtc(q.due), "2026-12-31T23:59:59.999Z");
-  // 5 WD from Mon 21 Dec reach Wed 30 Dec (24 Dec, then 29, 30); from Tue 22 Dec, Thu 31 Dec.
-  EXPECT_EQ(StateAt(s, "S2.4-10.1", "2026-12-21T12:00:00Z", q4), State::kUpcoming);
-  EXPECT_EQ(StateAt(s, "S2.4-10.1", "2026-12-22T12:00:00Z", q4), State::kDueSoon);
-  EXPECT_EQ(StateAt(s, "S2.4-10.1", "2027-01-01T00:00:00Z", q4), State::kOverdue);
+  // A year whose letter never came stays unmet when next year's letter arrives on time.
+  ScenarioBuilder t;
+  t.Effective("2026-04-01");
+  t.Deliverable("ceo_letter", "2028-03-20", "2028-03-21", "2028");
+  obs = t.Evaluate("S2.4-7.13", "2028-03-25T12:00:00Z");
+  EXPECT_EQ(FindKey(obs, "S2.4-7.13/contract/0/2027").state, State::kOverdue);
+  const Obligation& y2028 = FindKey(obs, "S2.4-7.13/contract/0/2028");
+  EXPECT_EQ(y2028.state, State::kMetOnTime);
+  EXPECT_EQ(y2028.met_by, "Letter ceo_letter 2028-03-20");
+  // A letter provided before its year began (1 Apr 2027 for 2028) does not count for it.
+  ScenarioBuilder u;
+  u.Effective("2026-04-01");
+  u.Deliverable("ceo_letter", "2027-03-20", "2027-03-21", "2028");
+  obs = u.Evaluate("S2.4-7.13", "2027-04-02T12:00:00Z");
+  EXPECT_EQ(FindKey(obs, "S2.4-7.13/contract/0/2027").state, State::kOverdue);
+  EXPECT_EQ(FindKey(obs, "S2.4-7.13/contract/0/2028").state, State::kUpcoming);
 }
 
-TEST(Rule10_1, ALogProvidedAfterTheQuarterCountsForTheQuarterItIsProvidedIn) {
+// ---- S2.4-10.1: the Security Incident log at least quarterly ---------------------------------
+
+// Each calendar quarter's log (from the Effective Date) can be complete only after the quarter:
+// the obligation starts the day after it and is due by the end of the next quarter (one log a
+// quarter, covering the one before).
+TEST(Rule10_1, EachQuartersLogIsDueByTheEndOfTheNextQuarter) {
+  ScenarioBuilder s;
+  s.Effective("2026-04-01");
+  s.Deliverable("incident_log", "2026-07-03", "2026-07-03", "2026-Q2");
+  const std::string q2 = "S2.4-10.1/contract/0/2026-Q2";
+  const std::string q3 = "S2.4-10.1/contract/0/2026-Q3";
+
+  // Not an obligation while the quarter runs (00:00 BST Wed 1 Jul 2026 = 2026-06-30T23:00Z).
+  EXPECT_FALSE(HasKey(s.Evaluate("S2.4-10.1", "2026-06-30T22:59:59.999Z"), q2));
+  auto obs = s.Evaluate("S2.4-10.1", "2026-07-01T12:00:00Z");
+  ASSERT_EQ(obs.size(), 1u);  // Q2 only; Q3 has not ended
+  const Obligation& o = FindKey(obs, q2);
+  EXPECT_EQ(FormatInstantUtc(o.trigger), "2026-06-30T23:00:00.000Z");
+  EXPECT_EQ(FormatInstantUtc(o.due), "2026-09-30T22:59:59.999Z");  // end of Q3, BST
+  EXPECT_EQ(o.consequence, 0u);
+  EXPECT_EQ(o.state, State::kUpcoming);
+  EXPECT_EQ(o.action,
+            "Provide the Customer with the Security Incident log for Q2 2026 (1 Apr 2026 to 30 Jun "
+            "2026)");
+  EXPECT_EQ(StateAt(s, "S2.4-10.1", "2026-07-03T12:00:00Z", q2), State::kMetOnTime);
+
+  // Q3 (Jul-Sep) is due by Thu 31 Dec 2026 (GMT); 5 WD from Mon 21 Dec reach Wed 30 Dec (24,
+  // 29, 30 Dec after the holidays); from Tue 22 Dec, Thu 31 Dec.
+  const Obligation q = Get(s, "S2.4-10.1", "2026-10-01T12:00:00Z", q3);
+  EXPECT_EQ(FormatInstantUtc(q.trigger), "2026-09-30T23:00:00.000Z");
+  EXPECT_EQ(FormatInstantUtc(q.due), "2026-12-31T23:59:59.999Z");
+  EXPECT_EQ(StateAt(s, "S2.4-10.1", "2026-12-21T12:00:00Z", q3), State::kUpcoming);
+  EXPECT_EQ(StateAt(s, "S2.4-10.1", "2026-12-22T12:00:00Z", q3), State::kDueSoon);
+  EXPECT_EQ(StateAt(s, "S2.4-10.1", "2027-01-01T00:00:00Z", q3), State::kOverdue);
+}
+
+// A log counts for the quarter it covers, whenever it arrives; a quarter that has not ended
+// cannot be met (a log provided on or before its last day is not a full log of it).
+TEST(Rule10_1, ALogCountsForItsQuarterAndNotBeforeTheQuarterHasEnded) {
   ScenarioBuilder s;
   s.Effective("2026-05-15");
-  s.Deliverable("incident_log", "2026-12-30", "2027-01-04");
-  auto obs = s.Evaluate("S2.4-10.1", "2027-01-05T12:00:00Z");
+  // Q2's log arrives late, on Fri 2 Oct 2026: it is Q2's (met late), not Q3's.
+  s.Deliverable("incident_log", "2026-10-01", "2026-10-02", "2026-Q2");
+  // A "Q3" log provided on Wed 30 Sep, the quarter's last day: it cannot be met by it.
+  s.Deliverable("incident_log", "2026-09-30", "2026-09-30", "2026-Q3");
+  auto obs = s.Evaluate("S2.4-10.1", "2026-10-05T12:00:00Z");
+  const Obligation& q2 = FindKey(obs, "S2.4-10.1/contract/0/2026-Q2");
   // Q2 starts on the Effective Date, mid-quarter.
-  EXPECT_EQ(FormatInstantUtc(FindKey(obs, "S2.4-10.1/contract/0/2026-Q2").trigger),
-            "2026-05-14T23:00:00.000Z");
-  EXPECT_EQ(FindKey(obs, "S2.4-10.1/contract/0/2026-Q4").state, State::kOverdue);
-  const Obligation& q1 = FindKey(obs, "S2.4-10.1/contract/0/2027-Q1");
-  EXPECT_EQ(q1.state, State::kMetOnTime);
-  EXPECT_EQ(FormatInstantUtc(*q1.met_at), "2027-01-04T00:00:00.000Z");
-  EXPECT_EQ(obs.size(), 4u);  // 2026-Q2, Q3, Q4, 2027-Q1
+  EXPECT_EQ(q2.action,
+            "Provide the Customer with the Security Incident log for Q2 2026 (15 May 2026 to 30 "
+            "Jun 2026)");
+  EXPECT_EQ(q2.state, State::kMetLate);
+  EXPECT_EQ(FormatInstantUtc(*q2.met_at), "2026-10-01T23:00:00.000Z");
+  const Obligation& q3 = FindKey(obs, "S2.4-10.1/contract/0/2026-Q3");
+  EXPECT_FALSE(q3.met_at.has_value());
+  EXPECT_EQ(q3.state, State::kUpcoming);
+  EXPECT_EQ(obs.size(), 2u);
+
+  // Provided the day after the quarter: met on time.
+  s.Deliverable("incident_log", "2026-10-01", "2026-10-01", "2026-Q3");
+  EXPECT_EQ(StateAt(s, "S2.4-10.1", "2026-10-05T12:00:00Z", "S2.4-10.1/contract/0/2026-Q3"),
+            State::kMetOnTime);
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 // (sanitisation evidence before secure destruction) and 6.7 (notice within 2 Working Days of
 // ceasing to comply). Due instants worked out by hand from the clause text and docs/CLOCKS.md.
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "clocks/clocks.h"
@@ -167,7 +169,7 @@ TEST(Rule6_6, APreconditionPerDestructionSiteMetByAProvidedCasCertificate) {
   ScenarioBuilder s;
   s.Effective("2026-04-01");
   const auto p = s.Party("provider", "Provider Ltd");
-  const auto leeds = s.Site("Leeds data centre", true);
+  const auto leeds = s.Site("Leeds data centre", true, p);
   const auto office = s.Site("London office", false);
   s.Certificate(p, "iso27001", "ISO-P", "2025-11-10", "2028-11-09", "2026-04-10");  // not CAS
   s.Certificate(p, "ncsc_cas_sanitisation", "CAS-0", "2026-03-01", "2027-02-28");   // not given
@@ -184,14 +186,198 @@ TEST(Rule6_6, APreconditionPerDestructionSiteMetByAProvidedCasCertificate) {
   EXPECT_EQ(FormatInstantUtc(o.due), "2026-03-31T23:00:00.000Z");
   EXPECT_EQ(o.state, State::kOverdue);
   EXPECT_EQ(o.Text(),
-            "Provide evidence of NCSC-assured (CAS) sanitisation before destroying Customer Data "
-            "or media at Leeds data centre (S2.4-6.6), due Wed 1 Apr 2026 00:00; not met");
+            "Provide evidence of Provider Ltd's NCSC-assured (CAS) sanitisation before it "
+            "destroys Customer Data or media at Leeds data centre (S2.4-6.6), due Wed 1 Apr 2026 "
+            "00:00; not met");
 
   // Provided Sun 10 May 2026: met from 00:00 BST that day.
   EXPECT_EQ(StateAt(s, "S2.4-6.6", "2026-05-09T22:59:59.999Z", key), State::kOverdue);
   const Obligation met = Get(s, "S2.4-6.6", "2026-05-09T23:00:00Z", key);
   EXPECT_EQ(met.state, State::kMetOnTime);
   EXPECT_EQ(met.met_by, "Certificate CAS-1 provided");
+}
+
+// ---- Certificates count only while valid, only for their holder (issue: hardening 7) ---------
+
+// S2.4-6.3 "a copy of each such certificate": met while a valid certificate of the party, of
+// which the Customer has a copy, is in force. Expiry or withdrawal without a provided successor
+// makes it unmet again, and so a reason of the processing gate.
+TEST(CertificateValidity, AnExpiredOrWithdrawnCertificateBarsProcessingUntilReplaced) {
+  ScenarioBuilder s;
+  s.Effective("2026-04-01").ServiceCommencement("2026-07-01");
+  const auto p = s.Party("provider", "Provider Ltd");
+  // ISO-P expires Fri 23 Oct 2026 (BST): valid to 23:59:59.999 BST, i.e. until
+  // 2026-10-23T23:00:00Z. Its successor is issued on 20 Oct but provided only on Mon 2 Nov.
+  s.Certificate(p, "iso27001", "ISO-P", "2025-11-10", "2026-10-23", "2026-06-15");
+  s.Certificate(p, "iso27001", "ISO-P2", "2026-10-20", "2029-10-19", "2026-11-02");
+  // CEP-P is withdrawn on Thu 24 Dec 2026: invalid from 00:00 GMT that day.
+  s.Certificate(p, "cyber_essentials_plus", "CEP-P", "2026-03-05", "2027-03-04", "2026-06-15",
+                "2026-12-24");
+  const std::string iso = Key("S2.4-6.3/suppliers/", p, "iso27001");
+  const std::string cep = Key("S2.4-6.3/suppliers/", p, "cyber_essentials_plus");
+
+  // Valid: met.
+  Obligation o = Get(s, "S2.4-6.3", "2026-10-23T22:59:59.999Z", iso);
+  EXPECT_EQ(o.state, State::kMetOnTime);
+  EXPECT_EQ(o.met_by, "Copy of certificate ISO-P provided");
+  EXPECT_TRUE(o.lapsed.empty());
+  EXPECT_TRUE(EvaluateGate(s.Evaluate("S2.4-6.3", "2026-10-23T22:59:59.999Z")).may_process);
+
+  // Expired: not met, and a gate reason that names the expiry.
+  o = Get(s, "S2.4-6.3", "2026-10-23T23:00:00Z", iso);
+  EXPECT_EQ(o.state, State::kOverdue);
+  EXPECT_EQ(o.lapsed, "certificate ISO-P expired 23 Oct 2026");
+  const Gate expired = EvaluateGate(s.Evaluate("S2.4-6.3", "2026-10-26T12:00:00Z"));
+  EXPECT_FALSE(expired.may_process);
+  ASSERT_EQ(expired.reasons.size(), 1u);
+  EXPECT_EQ(expired.reasons[0].obligation_key, iso);
+  EXPECT_EQ(expired.reasons[0].text,
+            "Provide the Customer with a copy of Provider Ltd's ISO/IEC 27001 certificate before "
+            "it uses the Core IMS for Customer Data (S2.4-6.3), due Wed 1 Jul 2026 00:00; not met; "
+            "certificate ISO-P expired 23 Oct 2026");
+
+  // The successor counts once its copy is provided (00:00 GMT Mon 2 Nov).
+  EXPECT_EQ(StateAt(s, "S2.4-6.3", "2026-11-01T23:59:59.999Z", iso), State::kOverdue);
+  o = Get(s, "S2.4-6.3", "2026-11-02T00:00:00Z", iso);
+  EXPECT_EQ(o.state, State::kMetOnTime);
+  EXPECT_EQ(o.met_by, "Copy of certificate ISO-P2 provided");
+
+  // Withdrawn: not met from the withdrawal day, and a gate reason.
+  EXPECT_EQ(StateAt(s, "S2.4-6.3", "2026-12-23T23:59:59.999Z", cep), State::kMetOnTime);
+  o = Get(s, "S2.4-6.3", "2026-12-24T00:00:00Z", cep);
+  EXPECT_EQ(o.state, State::kOverdue);
+  EXPECT_EQ(o.lapsed, "certificate CEP-P withdrawn 24 Dec 2026");
+  const Gate withdrawn = EvaluateGate(s.Evaluate("S2.4-6.3", "2026-12-24T12:00:00Z"));
+  ASSERT_EQ(withdrawn.reasons.size(), 1u);
+  EXPECT_EQ(withdrawn.reasons[0].obligation_key, cep);
+
+  // Evaluated before the withdrawal was dated, the certificate is still valid.
+  EXPECT_EQ(StateAt(s, "S2.4-6.3", "2026-12-01T12:00:00Z", cep), State::kMetOnTime);
+}
+
+// S2.4-6.2 and 6.3 apply to each party with its own certificates: the Provider's certificate
+// does not certify a sub-contractor.
+TEST(CertificateValidity, OnlyThePartyThatHoldsACertificateIsCertifiedByIt) {
+  ScenarioBuilder s;
+  s.Effective("2026-04-01").ServiceCommencement("2026-07-01");
+  const auto p = s.Party("provider", "Provider Ltd");
+  const auto a = s.Party("subcontractor", "Alpha Hosting Ltd", true);
+  s.Certificate(p, "iso27001", "ISO-P", "2025-11-10", "2028-11-09", "2026-06-15");
+  const auto obs = s.Evaluate("", "2026-07-02T12:00:00Z");
+  // Met for the holder.
+  EXPECT_EQ(FindKey(obs, Key("S2.4-6.2/suppliers/", p, "iso27001")).state, State::kMetOnTime);
+  EXPECT_EQ(FindKey(obs, Key("S2.4-6.3/suppliers/", p, "iso27001")).state, State::kMetOnTime);
+  // Not for the sub-contractor: 6.2 is due by the end of Thu 1 Oct 2026 (6 months, BST), and
+  // 6.3 bars its processing.
+  const Obligation& certified = FindKey(obs, Key("S2.4-6.2/suppliers/", a, "iso27001"));
+  EXPECT_EQ(FormatInstantUtc(certified.due), "2026-10-01T22:59:59.999Z");
+  EXPECT_EQ(certified.state, State::kUpcoming);
+  EXPECT_EQ(FindKey(obs, Key("S2.4-6.3/suppliers/", a, "iso27001")).state, State::kOverdue);
+  const Gate gate = EvaluateGate(obs);
+  EXPECT_TRUE(std::any_of(gate.reasons.begin(), gate.reasons.end(), [&](const GateReason& r) {
+    return r.obligation_key == Key("S2.4-6.3/suppliers/", a, "iso27001");
+  }));
+}
+
+// S2.4-6.5, 6.6: the evidence before destruction at a site is the NCSC CAS (Sanitisation)
+// certificate of whoever destroys Customer Data there; another party's certificate does not
+// count, and a site with nobody recorded cannot be met.
+TEST(CertificateValidity, SanitisationEvidenceOnlyFromThePartyThatDestroysAtTheSite) {
+  ScenarioBuilder s;
+  s.Effective("2026-04-01");
+  const auto p = s.Party("provider", "Provider Ltd");
+  const auto sh = s.Party("subcontractor", "Shredsure Ltd", true);
+  const auto warrington = s.Site("Warrington facility", true, sh);
+  const auto york = s.Site("York store", true);  // nobody recorded
+  // The Provider's own CAS certificate, provided: the wrong party for Warrington.
+  s.Certificate(p, "ncsc_cas_sanitisation", "CAS-P", "2026-03-01", "2027-02-28", "2026-04-10");
+  const std::string w = Key("S2.4-6.6/sites/", warrington);
+  const std::string y = Key("S2.4-6.6/sites/", york);
+
+  auto obs = s.Evaluate("S2.4-6.6", "2026-05-01T12:00:00Z");
+  EXPECT_EQ(FindKey(obs, w).state, State::kOverdue);
+  EXPECT_EQ(FindKey(obs, w).action,
+            "Provide evidence of Shredsure Ltd's NCSC-assured (CAS) sanitisation before it "
+            "destroys Customer Data or media at Warrington facility");
+  EXPECT_EQ(FindKey(obs, y).state, State::kOverdue);
+  EXPECT_EQ(FindKey(obs, y).action,
+            "Record who destroys Customer Data or media at York store and provide evidence of "
+            "their NCSC-assured (CAS) sanitisation before any destruction there");
+  EXPECT_EQ(EvaluateGate(obs).reasons.size(), 2u);
+
+  // Shredsure's own certificate, provided Sun 10 May 2026 (00:00 BST) and expiring Mon 19 Apr
+  // 2027 (valid until 23:59:59.999 BST, i.e. 2027-04-19T23:00:00Z).
+  s.Certificate(sh, "ncsc_cas_sanitisation", "CAS-S", "2026-04-20", "2027-04-19", "2026-05-10");
+  EXPECT_EQ(StateAt(s, "S2.4-6.6", "2026-05-09T22:59:59.999Z", w), State::kOverdue);
+  const Obligation met = Get(s, "S2.4-6.6", "2026-05-09T23:00:00Z", w);
+  EXPECT_EQ(met.state, State::kMetOnTime);
+  EXPECT_EQ(met.met_by, "Certificate CAS-S provided");
+  EXPECT_EQ(StateAt(s, "S2.4-6.6", "2026-05-10T12:00:00Z", y), State::kOverdue);
+  // Expired: evidence no longer in force, a gate reason again.
+  EXPECT_EQ(StateAt(s, "S2.4-6.6", "2027-04-19T22:59:59.999Z", w), State::kMetOnTime);
+  const Obligation lapsed = Get(s, "S2.4-6.6", "2027-04-19T23:00:00Z", w);
+  EXPECT_EQ(lapsed.state, State::kOverdue);
+  EXPECT_EQ(lapsed.lapsed, "certificate CAS-S expired 19 Apr 2027");
+}
+
+// No obligation is due before the Effective Date: a certificate that lapsed before it leaves
+// S2.4-6.2 due at the Effective Date + 6 months, with no renewal or 6.7 notice dated before the
+// contract; one expiring inside the 6 months need only be renewed by their end.
+TEST(CertificateValidity, ACertificateLapsedBeforeTheEffectiveDateLeavesSixTwoDueAtSixMonths) {
+  for (const auto& [issued, expected] :
+       {std::pair{"2027-02-26", State::kMetOnTime}, std::pair{"2027-03-05", State::kMetLate}}) {
+    ScenarioBuilder s;
+    s.Effective("2026-08-31");  // + 6 months: Sun 28 Feb 2027, end of day GMT
+    const auto p = s.Party("provider", "Provider Ltd");
+    const auto old_cert =
+        s.Certificate(p, "iso27001", "ISO-OLD", "2022-05-01", "2025-04-30", "2023-01-01");
+    const auto cep = s.Certificate(p, "cyber_essentials_plus", "CEP-P", "2025-10-01", "2026-10-31");
+    const std::string key = Key("S2.4-6.2/suppliers/", p, "iso27001");
+
+    auto obs = s.Evaluate("", "2026-09-01T12:00:00Z");
+    const Obligation& o = FindKey(obs, key);
+    EXPECT_EQ(FormatInstantUtc(o.due), "2027-02-28T23:59:59.999Z");
+    EXPECT_EQ(o.state, State::kUpcoming);
+    EXPECT_EQ(o.lapsed, "certificate ISO-OLD expired 30 Apr 2025");
+    // No renewal or lapse notice for the old certificate, at any instant.
+    for (const char* at :
+         {"2025-04-15T12:00:00Z", "2025-05-05T12:00:00Z", "2026-09-01T12:00:00Z"}) {
+      obs = s.Evaluate("", at);
+      EXPECT_FALSE(HasKey(obs, Key("S2.4-6.2/certifications/", old_cert, "renewal"))) << at;
+      EXPECT_FALSE(HasKey(obs, Key("S2.4-6.7/certifications/", old_cert))) << at;
+    }
+    // CE+ expires Sat 31 Oct 2026, inside the first 6 months: renew by their end.
+    const Obligation renewal =
+        Get(s, "S2.4-6.2", "2026-09-01T12:00:00Z", Key("S2.4-6.2/certifications/", cep, "renewal"));
+    EXPECT_EQ(FormatInstantUtc(renewal.due), "2027-02-28T23:59:59.999Z");
+    EXPECT_EQ(renewal.action,
+              "Renew Provider Ltd's Cyber Essentials Plus certificate CEP-P, which expires on 31 "
+              "Oct 2026, within 6 months of the Effective Date");
+    EXPECT_EQ(StateAt(s, "S2.4-6.2", "2027-03-01T00:00:00Z", key), State::kOverdue);
+
+    // Certified again: on time by the due day, late after it.
+    s.Certificate(p, "iso27001", "ISO-NEW", issued, "2030-01-31");
+    const Obligation met = Get(s, "S2.4-6.2", "2027-03-10T12:00:00Z", key);
+    EXPECT_EQ(met.state, expected) << issued;
+    EXPECT_EQ(met.met_by, "Certificate ISO-NEW");
+  }
+}
+
+// S2.4-6.2 "and throughout": a gap in a party's certificates after the 6 months is a lapse.
+TEST(CertificateValidity, AWithdrawnCertificateLeavesTheSixTwoObligationUnmet) {
+  ScenarioBuilder s;
+  s.Effective("2026-04-01");
+  const auto a = s.Party("subcontractor", "Alpha Hosting Ltd", true);
+  s.Certificate(a, "iso27001", "ISO-A", "2024-09-01", "2027-08-31", "", "2026-11-18");
+  const std::string key = Key("S2.4-6.2/suppliers/", a, "iso27001");
+  EXPECT_EQ(StateAt(s, "S2.4-6.2", "2026-11-17T12:00:00Z", key), State::kMetOnTime);
+  const Obligation o = Get(s, "S2.4-6.2", "2026-11-18T12:00:00Z", key);
+  EXPECT_EQ(o.state, State::kOverdue);
+  EXPECT_EQ(o.lapsed, "certificate ISO-A withdrawn 18 Nov 2026");
+  EXPECT_EQ(o.Text(),
+            "Certify Alpha Hosting Ltd to ISO/IEC 27001 within 6 months of the Effective Date "
+            "(S2.4-6.2), due Thu 1 Oct 2026 23:59; overdue; certificate ISO-A withdrawn 18 Nov "
+            "2026");
 }
 
 // ---- S2.4-6.7: notice within 2 WD of ceasing to comply ---------------------------------------

@@ -11,6 +11,7 @@
 //   const Obligation& o = Find(obs, "S2.4-5.13.1", "notifiable_events", id);
 //   EXPECT_EQ(FormatInstantUtc(o.due), "2026-11-05T23:59:59.999Z");
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -140,11 +141,13 @@ class ScenarioBuilder {
     return c.id;
   }
 
-  // kind: ithc | vulnerability_scan | ceo_letter | incident_log. Kept sorted by date.
+  // kind: ithc | vulnerability_scan | ceo_letter | incident_log. Kept sorted by date. `period`:
+  // the year ending 31 March a CEO's letter covers ("2027"), the quarter of an incident log
+  // ("2026-Q3").
   std::int64_t Deliverable(std::string kind, std::string_view performed_on,
-                           std::string_view provided = {}) {
-    clocks::Deliverable d{NextId(), kind, kind + " " + std::string(performed_on), D(performed_on),
-                          OptD(provided)};
+                           std::string_view provided = {}, std::string period = {}) {
+    clocks::Deliverable d{NextId(),        kind,           kind + " " + std::string(performed_on),
+                          D(performed_on), OptD(provided), std::move(period)};
     in_.deliverables.push_back(d);
     std::stable_sort(in_.deliverables.begin(), in_.deliverables.end(),
                      [](const clocks::Deliverable& a, const clocks::Deliverable& b) {
@@ -158,15 +161,22 @@ class ScenarioBuilder {
     return version;
   }
 
-  std::int64_t Site(std::string name, bool used_for_destruction) {
-    clocks::Site s{NextId(), std::move(name), used_for_destruction};
+  // `destroyed_by`: the party that destroys Customer Data there (S2.4-6.6), if any.
+  std::int64_t Site(std::string name, bool used_for_destruction,
+                    std::optional<std::int64_t> destroyed_by = std::nullopt) {
+    clocks::Site s{NextId(), std::move(name), used_for_destruction, destroyed_by};
     in_.sites.push_back(s);
     return s.id;
   }
 
-  std::int64_t Waive(std::string obligation_key) {
-    Waiver w{NextId(), obligation_key, "Customer", std::nullopt};
-    in_.waivers.insert_or_assign(std::move(obligation_key), w);
+  // Waivers of one key are kept in (agreed date, id) order, as LoadTable does.
+  std::int64_t Waive(std::string obligation_key, std::string_view agreed = {}) {
+    Waiver w{NextId(), obligation_key, "Customer", OptD(agreed)};
+    auto& list = in_.waivers[obligation_key];
+    list.push_back(w);
+    std::stable_sort(list.begin(), list.end(), [](const Waiver& a, const Waiver& b) {
+      return a.agreed_date.value_or(Date{}) < b.agreed_date.value_or(Date{});
+    });
     return w.id;
   }
 

@@ -126,7 +126,7 @@ TEST(ContractYear, OneYearReplayedAgainstAHandWrittenTable) {
   const auto b_iso = s.Certificate(b, "iso27001", "ISO-B", "2026-02-16", "2029-02-15", "2026-06-15",
                                    "2026-11-18", "2026-11-19");
   s.Certificate(b, "cyber_essentials_plus", "CEP-B", "2026-10-05", "2027-10-04", "2026-10-06");
-  const auto leeds = s.Site("Leeds data centre", true);
+  const auto leeds = s.Site("Leeds data centre", true, p);  // the Provider destroys media there
   s.Site("London office", false);
 
   // ---- security tests (S2.4-7) ----
@@ -136,10 +136,10 @@ TEST(ContractYear, OneYearReplayedAgainstAHandWrittenTable) {
                           /* January 2027 missed */ "2027-02-24", "2027-03-24"}) {
     s.Deliverable("vulnerability_scan", day);
   }
-  s.Deliverable("ceo_letter", "2027-03-25", "2027-03-30");
-  // Incident logs: Q2 in time; the Q3 log is provided on 2 Oct, inside Q4.
-  s.Deliverable("incident_log", "2026-06-26", "2026-06-29");
-  s.Deliverable("incident_log", "2026-09-29", "2026-10-02");
+  s.Deliverable("ceo_letter", "2027-03-25", "2027-03-30", "2027");
+  // Incident logs, each for the quarter it covers: Q2's on 3 Jul, Q3's on 2 Oct; none for Q4.
+  s.Deliverable("incident_log", "2026-07-02", "2026-07-03", "2026-Q2");
+  s.Deliverable("incident_log", "2026-10-01", "2026-10-02", "2026-Q3");
 
   // ---- accreditation (S2.4-5.3 to 5.12) ----
   s.RmdVersion(1, "2026-05-29T15:00:00Z");
@@ -233,9 +233,11 @@ TEST(ContractYear, OneYearReplayedAgainstAHandWrittenTable) {
           {"S2.4-6.2" + sup + N(b) + "/iso27001", "2026-10-01T22:59:59.999Z", State::kMetOnTime},
           {"S2.4-6.2" + sup + N(b) + "/cyber_essentials_plus", "2026-10-01T22:59:59.999Z",
            State::kUpcoming},
-          // S2.4-6.2 "throughout the remainder of the Term": ISO-A1 expires Wed 30 Sep 2026,
-          // shown from 90 days before (2 Jul); the renewal of 12 Oct is not yet known.
-          {"S2.4-6.2" + cert + N(a_iso1) + "/renewal", "2026-09-30T22:59:59.999Z",
+          // S2.4-6.2 "within 6 months of the Effective Date and throughout the remainder of the
+          // Term": ISO-A1 expires Wed 30 Sep 2026, inside the first 6 months, so its renewal is
+          // due by their end (Thu 1 Oct); shown from 90 days before expiry (2 Jul); the renewal
+          // of 12 Oct is not yet known.
+          {"S2.4-6.2" + cert + N(a_iso1) + "/renewal", "2026-10-01T22:59:59.999Z",
            State::kUpcoming},
           // S2.4-6.3 "a copy of each such certificate ... before [the party] shall be permitted
           // to use the Core IMS to ... Process any Customer Data": preconditions from
@@ -272,9 +274,9 @@ TEST(ContractYear, OneYearReplayedAgainstAHandWrittenTable) {
           // executive officer": the first 31 March in the Term is 31 Mar 2027 (BST).
           {"S2.4-7.13" + c0 + "/2027", "2027-03-31T22:59:59.999Z", State::kUpcoming},
           // S2.4-10.1 "a full log of Security Incidents ... on a quarterly basis": each calendar
-          // quarter by its last day; Q2 provided 29 Jun.
-          {"S2.4-10.1" + c0 + "/2026-Q2", "2026-06-30T22:59:59.999Z", State::kMetOnTime},
-          {"S2.4-10.1" + c0 + "/2026-Q3", "2026-09-30T22:59:59.999Z", State::kUpcoming},
+          // quarter's log once the quarter has ended, by the end of the next quarter; Q2's
+          // provided 3 Jul. (Q3 is still running: no obligation yet.)
+          {"S2.4-10.1" + c0 + "/2026-Q2", "2026-09-30T22:59:59.999Z", State::kMetOnTime},
       });
 
   // S2.4-5.11 and 6.3: no Approval Statement yet and Beta's CE+ certificate not provided.
@@ -350,28 +352,34 @@ TEST(ContractYear, OneYearReplayedAgainstAHandWrittenTable) {
           {"S2.4-6.2" + sup + N(p) + "/iso27001", "2026-10-01T22:59:59.999Z", State::kMetOnTime},
           {"S2.4-6.2" + sup + N(p) + "/cyber_essentials_plus", "2026-10-01T22:59:59.999Z",
            State::kMetOnTime},
-          {"S2.4-6.2" + sup + N(a) + "/iso27001", "2026-10-01T22:59:59.999Z", State::kMetOnTime},
+          // S2.4-6.2 "within 6 months ... and throughout": a certificate counts only while valid.
+          // Alpha was uncertified to ISO/IEC 27001 on the due day (ISO-A1 expired 30 Sep, ISO-A2
+          // issued 12 Oct): met late. Beta's ISO-B was withdrawn on 18 Nov with no successor.
+          {"S2.4-6.2" + sup + N(a) + "/iso27001", "2026-10-01T22:59:59.999Z", State::kMetLate},
           {"S2.4-6.2" + sup + N(a) + "/cyber_essentials_plus", "2026-10-01T22:59:59.999Z",
            State::kMetOnTime},
-          {"S2.4-6.2" + sup + N(b) + "/iso27001", "2026-10-01T22:59:59.999Z", State::kMetOnTime},
+          {"S2.4-6.2" + sup + N(b) + "/iso27001", "2026-10-01T22:59:59.999Z", State::kOverdue},
           {"S2.4-6.2" + sup + N(b) + "/cyber_essentials_plus", "2026-10-01T22:59:59.999Z",
            State::kMetLate},
-          // S2.4-6.2 throughout: ISO-A1 (expired 30 Sep 2026) renewed 12 Oct: late.
-          {"S2.4-6.2" + cert + N(a_iso1) + "/renewal", "2026-09-30T22:59:59.999Z", State::kMetLate},
+          // S2.4-6.2 throughout: ISO-A1 expires 30 Sep 2026, inside the first 6 months, so its
+          // renewal is due by their end (1 Oct); renewed 12 Oct: late.
+          {"S2.4-6.2" + cert + N(a_iso1) + "/renewal", "2026-10-01T22:59:59.999Z", State::kMetLate},
           // CEP-A1 expires Mon 1 Mar 2027 (GMT), shown from 1 Dec 2026, renewed 22 Feb 2027.
           {"S2.4-6.2" + cert + N(a_cep1) + "/renewal", "2027-03-01T23:59:59.999Z",
            State::kMetOnTime},
           // CEP-P expires Tue 4 May 2027 (BST), shown from 3 Feb 2027; not yet renewed. (The
           // other certificates expire more than 90 days after today.)
           {"S2.4-6.2" + cert + N(p_cep) + "/renewal", "2027-05-04T22:59:59.999Z", State::kUpcoming},
-          // S2.4-6.3 copies before processing: Beta's CE+ provided 6 Oct 2026 -> all met.
+          // S2.4-6.3 copies before processing: Beta's CE+ provided 6 Oct 2026; Alpha's ISO gap
+          // (1-13 Oct) has ended with ISO-A2 provided 14 Oct; Beta's ISO-B withdrawn 18 Nov 2026
+          // with no successor: a copy of a valid certificate is missing again (not met).
           {"S2.4-6.3" + sup + N(p) + "/iso27001", "2026-06-30T23:00:00.000Z", State::kMetOnTime},
           {"S2.4-6.3" + sup + N(p) + "/cyber_essentials_plus", "2026-06-30T23:00:00.000Z",
            State::kMetOnTime},
           {"S2.4-6.3" + sup + N(a) + "/iso27001", "2026-06-30T23:00:00.000Z", State::kMetOnTime},
           {"S2.4-6.3" + sup + N(a) + "/cyber_essentials_plus", "2026-06-30T23:00:00.000Z",
            State::kMetOnTime},
-          {"S2.4-6.3" + sup + N(b) + "/iso27001", "2026-06-30T23:00:00.000Z", State::kMetOnTime},
+          {"S2.4-6.3" + sup + N(b) + "/iso27001", "2026-06-30T23:00:00.000Z", State::kOverdue},
           {"S2.4-6.3" + sup + N(b) + "/cyber_essentials_plus", "2026-06-30T23:00:00.000Z",
            State::kMetOnTime},
           // S2.4-6.6 sanitisation evidence: as at mid-year.
@@ -405,24 +413,30 @@ TEST(ContractYear, OneYearReplayedAgainstAHandWrittenTable) {
           // S2.4-7.13 the CEO's letter, provided 30 Mar 2027. (The 2028 letter's year begins
           // tomorrow, 1 Apr 2027.)
           {"S2.4-7.13" + c0 + "/2027", "2027-03-31T22:59:59.999Z", State::kMetOnTime},
-          // S2.4-10.1 quarterly incident log: nothing provided in Q3 (the Q3 log came on 2 Oct
-          // and counts for Q4); Q1 2027 due tonight.
-          {"S2.4-10.1" + c0 + "/2026-Q2", "2026-06-30T22:59:59.999Z", State::kMetOnTime},
-          {"S2.4-10.1" + c0 + "/2026-Q3", "2026-09-30T22:59:59.999Z", State::kOverdue},
-          {"S2.4-10.1" + c0 + "/2026-Q4", "2026-12-31T23:59:59.999Z", State::kMetOnTime},
-          {"S2.4-10.1" + c0 + "/2027-Q1", "2027-03-31T22:59:59.999Z", State::kDueSoon},
+          // S2.4-10.1 quarterly incident log, attributed to the quarter each log covers: Q2 and
+          // Q3 in time; Q4's log is due tonight, the end of Q1 2027 (which is still running).
+          {"S2.4-10.1" + c0 + "/2026-Q2", "2026-09-30T22:59:59.999Z", State::kMetOnTime},
+          {"S2.4-10.1" + c0 + "/2026-Q3", "2026-12-31T23:59:59.999Z", State::kMetOnTime},
+          {"S2.4-10.1" + c0 + "/2026-Q4", "2027-03-31T22:59:59.999Z", State::kDueSoon},
       });
 
-  // S2.4-5.15.1: RCR-2 is overdue, so processing must stop until it is implemented; every
-  // precondition (5.11, 6.3, 6.6) is met.
+  // S2.4-5.15.1: RCR-2 is overdue, so processing must stop until it is implemented; and
+  // S2.4-6.3: Beta's ISO/IEC 27001 certificate was withdrawn, so Beta may not process Customer
+  // Data (a withdrawn certificate is a gate reason). 5.11 and 6.6 are met.
   const Gate end_gate = EvaluateGate(end);
   EXPECT_FALSE(end_gate.may_process);
-  ASSERT_EQ(end_gate.reasons.size(), 1u);
+  ASSERT_EQ(end_gate.reasons.size(), 2u);
   EXPECT_EQ(end_gate.reasons[0].clause, "S2.4-5.15.1");
   EXPECT_EQ(end_gate.reasons[0].obligation_key, "S2.4-5.15/rcr/" + N(r2));
   EXPECT_EQ(end_gate.reasons[0].text,
             "Implement Required Changes Register entry RCR-2 (Change RCR-2) by its agreed date 12 "
             "Mar 2027 (S2.4-5.15), due Fri 12 Mar 2027 23:59; overdue");
+  EXPECT_EQ(end_gate.reasons[1].clause, "S2.4-6.3");
+  EXPECT_EQ(end_gate.reasons[1].obligation_key, "S2.4-6.3" + sup + N(b) + "/iso27001");
+  EXPECT_EQ(end_gate.reasons[1].text,
+            "Provide the Customer with a copy of Beta Support Ltd's ISO/IEC 27001 certificate "
+            "before it uses the Core IMS for Customer Data (S2.4-6.3), due Wed 1 Jul 2026 00:00; "
+            "not met; certificate ISO-B withdrawn 18 Nov 2026");
 
   // Consequences the clauses carry, on rows of the table.
   auto consequence = [&](const std::string& key) {

@@ -139,5 +139,52 @@ TEST_F(EngineTest, AWaiverRecordWaivesWithoutRerunningRules) {
   EXPECT_EQ(app_->clocks->GetStats().rule_runs, runs);
 }
 
+// A waiver must name an obligation that exists (the clocks module's lookup, installed by
+// cli::OpenApp in the registers module's validators); several waivers of one obligation combine.
+TEST_F(EngineTest, AWaiverMustNameAnObligationThatExistsAndSeveralCombine) {
+  const std::int64_t id = AddEvent("2026-11-02T10:00:00Z");
+  const std::string key = "S2.4-5.13.1/notifiable_events/" + std::to_string(id);
+  const auto* def = registers::RegisterService::Find("obligation_waivers");
+  ASSERT_NE(def, nullptr);
+  auto waive = [&](const std::string& obligation_key, const std::string& agreed) {
+    return app_->register_service->Create(actor_, *def,
+                                          Json{{"obligation_key", obligation_key},
+                                               {"reason", "Agreed in writing"},
+                                               {"agreed_with", "HE Accreditor"},
+                                               {"agreed_date", agreed}});
+  };
+
+  // Refused: no such record, no rule for the clause, a period the rule does not produce.
+  for (const std::string& bad :
+       {"S2.4-5.13.1/notifiable_events/" + std::to_string(id + 1000),
+        std::string("S2.4-9.2/contract/0"), std::string("S2.4-7.13/contract/0/2019")}) {
+    auto refused = waive(bad, "2026-11-10");
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(refused.error().field, "obligation_key");
+    EXPECT_EQ(refused.error().message, "no obligation with key " + bad);
+  }
+  // Accepted: a recorded event's obligation, and next year's CEO letter (a year ahead).
+  ASSERT_TRUE(waive("S2.4-7.13/contract/0/2028", "2026-11-20").ok());
+
+  // Two waivers of one obligation, agreed 4 and 20 Nov 2026 (the later one recorded first):
+  // each counts from its agreed day, together.
+  auto later = waive(key, "2026-11-20");
+  ASSERT_TRUE(later.ok()) << later.error().field << ": " << later.error().message;
+  auto earlier = waive(key, "2026-11-04");
+  ASSERT_TRUE(earlier.ok());
+  const std::int64_t w_later = (*later)["id"].get<std::int64_t>();
+  const std::int64_t w_earlier = (*earlier)["id"].get<std::int64_t>();
+  EXPECT_EQ(FindKey(Eval("2026-11-03T12:00:00Z")->obligations, key).state, State::kDueSoon);
+  const Obligation one = FindKey(Eval("2026-11-10T12:00:00Z")->obligations, key);
+  EXPECT_EQ(one.state, State::kWaived);
+  EXPECT_EQ(one.waiver_id, w_earlier);
+  EXPECT_EQ(one.waiver_ids, (std::vector<std::int64_t>{w_earlier}));
+  const Obligation both = FindKey(Eval("2026-11-30T12:00:00Z")->obligations, key);
+  EXPECT_EQ(both.waiver_id, w_earlier);
+  EXPECT_EQ(both.waiver_ids, (std::vector<std::int64_t>{w_earlier, w_later}));
+  EXPECT_EQ(ObligationToJson(both)["waiver_ids"], Json::array({w_earlier, w_later}));
+}
+
 }  // namespace
 }  // namespace accredit::clocks

@@ -33,7 +33,7 @@ Ids Contract(ScenarioBuilder& s, bool provided, std::string_view implemented = {
   s.Certificate(ids.alpha, "iso27001", "ISO-A", "2024-09-01", "2027-08-31", given);
   s.Certificate(ids.alpha, "cyber_essentials_plus", "CEP-A", "2026-03-02", "2027-03-01", given);
   s.Certificate(ids.provider, "ncsc_cas_sanitisation", "CAS-P", "2026-04-20", "2027-04-19", given);
-  ids.site = s.Site("Leeds data centre", true);
+  ids.site = s.Site("Leeds data centre", true, ids.provider);  // the Provider destroys there
   s.Site("London office", false);
   ids.rcr = s.Rcr("RCR-1", implemented.empty() ? "agreed" : "implemented", "2026-05-01",
                   "2026-06-30", implemented);
@@ -156,8 +156,7 @@ TEST(Gate, AWaiverAgreedAfterTheEvaluationInstantIsNotYetKnown) {
   const Ids ids = Contract(s, /*provided=*/true);
   s.Accreditation(AccreditationKind::kApproval, "2026-06-20T10:00:00Z", 2, "RMAS-1");
   const std::string rcr_key = "S2.4-5.15/rcr/" + Id(ids.rcr);
-  s.Waive(rcr_key);
-  s.In().waivers.at(rcr_key).agreed_date = testing::D("2026-07-15");
+  s.Waive(rcr_key, "2026-07-15");
   auto obs = s.Evaluate("", "2026-07-02T12:00:00Z");
   EXPECT_EQ(testing::FindKey(obs, rcr_key).state, State::kOverdue);
   EXPECT_FALSE(EvaluateGate(obs).may_process);

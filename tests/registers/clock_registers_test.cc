@@ -688,6 +688,60 @@ TEST_F(ClockRegistersTest, DeliverableDatesAndWaiverKeys) {
   EXPECT_EQ(Create("obligation_waivers", no_reason, sm).error().field, "reason");
 }
 
+// S2.4-7.13, 10.1: a CEO's letter and an incident log name the period they cover; S2.4-6.6: a
+// destruction site names who destroys there. Errors name the field.
+TEST_F(ClockRegistersTest, DeliverablePeriodsAndTheDestructionSitesParty) {
+  const auto sm = As(auth::Role::kSecurityManager);
+  const Json letter{
+      {"kind", "ceo_letter"}, {"title", "CEO letter"}, {"performed_on", "2026-11-20"}};
+  auto missing = Create("deliverables", letter, sm);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().field, "period");
+  EXPECT_EQ(missing.error().message,
+            "required for the CEO's letter: the year ending 31 March that it covers, e.g. 2027");
+  Json l = letter;
+  l["period"] = "2027";
+  EXPECT_TRUE(Create("deliverables", l, sm).ok());
+  for (const char* bad : {"27", "2026-Q1", "20x7"}) {
+    l["period"] = bad;
+    EXPECT_EQ(Create("deliverables", l, sm).error().field, "period") << bad;
+  }
+  l["period"] = "2028";  // the year ending 31 March 2028 begins on 1 Apr 2027
+  EXPECT_EQ(Create("deliverables", l, sm).error().message,
+            "the year ending 31 March 2028 begins on 2027-04-01, after this letter's date; a "
+            "letter covers a year that has begun");
+
+  Json log{{"kind", "incident_log"},
+           {"title", "Incident log"},
+           {"performed_on", "2026-10-02"},
+           {"period", "2026-Q3"}};
+  EXPECT_TRUE(Create("deliverables", log, sm).ok());
+  log["period"] = "2026-Q4";  // has not ended
+  auto early = Create("deliverables", log, sm);
+  ASSERT_FALSE(early.ok());
+  EXPECT_EQ(early.error().field, "period");
+  EXPECT_EQ(early.error().message,
+            "the quarter 2026-Q4 ends on 2026-12-31, so a log of it cannot be dated before then "
+            "(performed_on)");
+  for (const char* bad : {"", "2026-Q5", "2026Q3", "2026-3"}) {
+    log["period"] = bad;
+    EXPECT_EQ(Create("deliverables", log, sm).error().field, "period") << bad;
+  }
+  const Json scan{{"kind", "vulnerability_scan"},
+                  {"title", "Scan"},
+                  {"performed_on", "2026-11-02"},
+                  {"period", "2026-Q4"}};
+  EXPECT_EQ(Create("deliverables", scan, sm).error().field, "period");
+
+  const Json party = MustCreate("suppliers", {{"name", "Shredsure"}, {"kind", "subcontractor"}});
+  Json site{{"name", "Warrington"}, {"country", "GB"}, {"used_for_destruction", true}};
+  auto no_party = Create("sites", site);
+  ASSERT_FALSE(no_party.ok());
+  EXPECT_EQ(no_party.error().field, "destruction_party_id");
+  site["destruction_party_id"] = party["id"];
+  EXPECT_EQ(MustCreate("sites", site)["destruction_party_id"], party["id"]);
+}
+
 TEST_F(ClockRegistersTest, CertificateWithdrawal) {
   const Json party = MustCreate("suppliers", {{"name", "Stratus"}, {"kind", "subcontractor"}});
   Json cert{{"party_id", party["id"]},
