@@ -69,11 +69,27 @@ class ReportsTest : public ::testing::Test {
     return rec.ok() ? (*rec)["id"].get<std::int64_t>() : 0;
   }
 
+  // The id of the risk appetite row `category` (created with appetite 8 when missing).
+  std::int64_t AppetiteId(const std::string& category) {
+    registers::ListQuery q;
+    q.limit = 500;
+    auto list = service_->List(admin_, *registers::RegisterService::Find("risk_appetite"), q);
+    EXPECT_TRUE(list.ok());
+    if (list.ok()) {
+      for (const auto& a : list->items) {
+        if (a["category"] == category) {
+          return a["id"].get<std::int64_t>();
+        }
+      }
+    }
+    return Create("risk_appetite", {{"category", category}, {"appetite_level", 8}});
+  }
+
   std::int64_t Risk(const std::string& ref, const std::string& title, int il, int ii, int rl,
                     int ri, const std::string& owner = "Ops lead") {
     return Create("risks", {{"ref", ref},
                             {"title", title},
-                            {"category", "Confidentiality"},
+                            {"category_id", AppetiteId("Confidentiality")},
                             {"vulnerability", "Slow patching"},
                             {"inherent_likelihood", il},
                             {"inherent_impact", ii},
