@@ -18,6 +18,7 @@
 namespace accredit::reports {
 namespace {
 
+using registers::Json;
 using testing_support::ReportsTest;
 
 Instant At(std::string_view text) {

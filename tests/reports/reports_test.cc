@@ -54,6 +54,7 @@ TEST_F(ReportsTest, EmptyDatabaseGivesGapNoticesInTheRightSections) {
 }
 
 TEST_F(ReportsTest, RisksAndControlsAppearInTheirTablesWithLinks) {
+  Create("risk_appetite", {{"category", "Confidentiality"}, {"appetite_level", 8}});
   const auto r1 = Risk("R1", "Unpatched servers", 4, 5, 2, 5);  // residual 10 > 8
   Risk("R2", "Lost laptop", 2, 2, 1, 2);                        // residual 2
   const auto c1 = Create(
