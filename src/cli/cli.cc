@@ -101,9 +101,36 @@ Result<std::unique_ptr<App>> OpenApp(const Clock& clock, const AppOptions& optio
   };
   auto register_service = std::make_unique<registers::RegisterService>(
       *store, *audit_log, clock, *regs, std::move(register_options));
-  auto reports = std::make_unique<reports::Reports>(*store, *audit_log, *register_service, *regs,
-                                                    *catalog, clock);
   auto engine = std::make_unique<clocks::Engine>(*store, *regs);
+  // The compliance matrix shows the state the clocks compute (the reports module sits below
+  // clocks, so it gets a callback). App declares reports before clocks, so the engine is
+  // destroyed first; nothing builds a matrix while App is being destroyed.
+  reports::ComputedSource computed =
+      [e = engine.get()](Instant now) -> Result<reports::ComputedClauses> {
+    ACC_ASSIGN_OR_RETURN(auto snapshot, e->At(now));
+    reports::ComputedClauses out;
+    for (const clocks::Rule& rule : clocks::Rules()) {
+      out.clauses.push_back(rule.clause);
+    }
+    for (const clocks::Obligation& o : snapshot->obligations) {
+      if (o.customer_side) {
+        continue;  // the Customer's own target is no part of the Provider's compliance
+      }
+      reports::ComputedObligation c;
+      c.clause = o.clause;
+      c.due = o.due;
+      c.text = o.Text();
+      c.met_late = o.state == clocks::State::kMetLate;
+      c.state = !o.lapsed.empty() || o.state == clocks::State::kOverdue
+                    ? reports::ComputedState::kNotMet
+                : clocks::IsOpen(o.state) ? reports::ComputedState::kOpen
+                                          : reports::ComputedState::kMet;
+      out.obligations.push_back(std::move(c));
+    }
+    return out;
+  };
+  auto reports = std::make_unique<reports::Reports>(*store, *audit_log, *register_service, *regs,
+                                                    *catalog, clock, std::move(computed));
   // Secrets the database holds (webhook URLs and HMAC secrets) are sealed under this key,
   // kept beside the audit key and never in the database (docs/AUTH.md, "Secrets at rest").
   ACC_ASSIGN_OR_RETURN(auto secrets, SecretBox::LoadOrCreate(options.db_path + ".secrets.key"));

@@ -898,17 +898,19 @@ class DemoRegisters {
         "Cautious: sub-contractors hold the Certification Requirements; residual supply-chain "
         "risk up to 8.",
         "Averse: residual insider risk to personal data at most 6."};
+    std::map<std::string, std::int64_t, std::less<>> category_ids;
     for (std::size_t i = 0; i < std::size(appetite); ++i) {
-      ACC_RETURN_IF_ERROR(Add("risk_appetite", Json{{"category", appetite[i].first},
-                                                    {"appetite_level", appetite[i].second},
-                                                    {"statement", statements[i]}}));
+      ACC_ASSIGN_OR_RETURN(category_ids[appetite[i].first],
+                           Add("risk_appetite", Json{{"category", appetite[i].first},
+                                                     {"appetite_level", appetite[i].second},
+                                                     {"statement", statements[i]}}));
     }
 
     std::map<std::string, std::int64_t> risk_ids;
     for (const DemoRisk& r : kDemoRisks) {
       Json fields{{"ref", r.ref},
                   {"title", r.title},
-                  {"category", r.category},
+                  {"category_id", category_ids.at(r.category)},
                   {"threat", r.threat},
                   {"vulnerability", r.vulnerability},
                   {"description", std::string(r.threat) + " " + r.vulnerability},

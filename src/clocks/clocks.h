@@ -221,6 +221,18 @@ struct Site {
   std::optional<std::int64_t> destruction_party_id;
 };
 
+// A product of the A3-8 list (register products), for S2.4-8.5: COTS software stays in
+// mainstream support unless the Customer Relationship Manager agreed otherwise in writing.
+struct Product {
+  std::int64_t id = 0;
+  std::string label;         // "Microsoft Windows Server 2016"
+  std::string product_type;  // hardware, software, firmware, service
+  std::optional<Date> mainstream_support_end;
+  std::optional<Date> exception_agreed_date;  // the written agreement to stay out of support
+  std::string exception_reference;
+  std::optional<Date> retired_date;  // removed from the Services or replaced
+};
+
 struct Waiver {
   std::int64_t id = 0;
   std::string obligation_key;
@@ -238,13 +250,14 @@ struct Inputs {
   std::vector<Deliverable> deliverables;                 // by (performed_on, id)
   std::vector<RmdVersion> rmd_versions;                  // by version
   std::vector<Site> sites;                               // by id
+  std::vector<Product> products;                         // by id
   // By obligation key; several waivers of one obligation are all kept, by (agreed_date, id).
   std::map<std::string, std::vector<Waiver>, std::less<>> waivers;
 
   const PartyInfo* Party(std::int64_t id) const;
 };
 
-// The source tables the engine reads, each with a change trigger (migration 400+).
+// The source tables the engine reads, each with a change trigger (migration 400; products 401).
 const std::vector<std::string>& SourceTables();
 // Loads `table` into `inputs` (replacing that part). Errors: kNotFound for an unknown table.
 Status LoadTable(store::Connection& conn, std::string_view table, Inputs& inputs);

@@ -496,16 +496,37 @@ std::string ChangeTriggerSql(const std::string& table) {
 // this module's migrations run, so it has no trigger: its row count is its change counter.
 constexpr std::string_view kAppendOnlyTable = "rmd_versions";
 
+// Source tables added after migration 400 was released, each with the migration that gives it
+// its trigger (migration 400 must keep the text it was released with).
+struct LaterTable {
+  int version;
+  std::string_view table;
+  std::string_view name;
+};
+
+constexpr std::array<LaterTable, 1> kLaterTables = {
+    {{401, "products", "clocks: change counter of products (S2.4-8.5)"}}};
+
+bool IsLaterTable(std::string_view table) {
+  return std::any_of(kLaterTables.begin(), kLaterTables.end(),
+                     [table](const LaterTable& t) { return t.table == table; });
+}
+
 }  // namespace
 
 std::vector<store::Migration> Engine::Migrations() {
   std::string sql = "CREATE TABLE clock_changes (tbl TEXT PRIMARY KEY, gen INTEGER NOT NULL);";
   for (const std::string& table : SourceTables()) {
-    if (table != kAppendOnlyTable) {
+    if (table != kAppendOnlyTable && !IsLaterTable(table)) {
       sql += ChangeTriggerSql(table);
     }
   }
-  return {{400, "clocks: change counters of the obligation engine's source tables", sql}};
+  std::vector<store::Migration> out = {
+      {400, "clocks: change counters of the obligation engine's source tables", sql}};
+  for (const LaterTable& t : kLaterTables) {
+    out.push_back({t.version, std::string(t.name), ChangeTriggerSql(std::string(t.table))});
+  }
+  return out;
 }
 
 Engine::Engine(store::Store& store, registers::Registers& registers, Options options)

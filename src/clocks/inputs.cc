@@ -191,6 +191,30 @@ Status LoadSites(store::Connection& conn, Inputs& in) {
       });
 }
 
+Status LoadProducts(store::Connection& conn, Inputs& in) {
+  in.products.clear();
+  return conn.ForEach(
+      "SELECT id, vendor, name, version, product_type, mainstream_support_end, "
+      "support_exception_agreed_date, support_exception_reference, retired_date FROM products "
+      "ORDER BY id",
+      {}, [&](const store::RowView& r) {
+        Product p;
+        p.id = r.Int(0);
+        for (int i : {1, 2, 3}) {
+          if (!r.Text(i).empty()) {
+            p.label += (p.label.empty() ? "" : " ") + Str(r, i);
+          }
+        }
+        p.product_type = Str(r, 4);
+        p.mainstream_support_end = OptDate(r, 5);
+        p.exception_agreed_date = OptDate(r, 6);
+        p.exception_reference = Str(r, 7);
+        p.retired_date = OptDate(r, 8);
+        in.products.push_back(std::move(p));
+        return Status::Ok();
+      });
+}
+
 Status LoadWaivers(store::Connection& conn, Inputs& in) {
   in.waivers.clear();
   return conn.ForEach(
@@ -214,6 +238,7 @@ const std::vector<std::pair<std::string, Loader>>& Loaders() {
       {"deliverables", LoadDeliverables},
       {"rmd_versions", LoadRmdVersions},
       {"sites", LoadSites},
+      {"products", LoadProducts},
       {"obligation_waivers", LoadWaivers},
   };
   return *loaders;

@@ -785,6 +785,61 @@ void Rule10_1(const RuleContext& ctx, std::vector<Obligation>& out) {
   }
 }
 
+// ---- S2.4-8.5: COTS software in mainstream support ------------------------------------------
+
+// How far ahead of a mainstream support end the obligation is shown: the products register's
+// amber RAG window.
+constexpr int kSupportLeadDays = 180;
+
+bool IsCotsSoftware(std::string_view product_type) {
+  return product_type == "software" || product_type == "firmware";
+}
+
+// All COTS software stays in mainstream support throughout the Term "unless otherwise agreed by
+// the Customer Relationship Manager in writing". One obligation per software or firmware product
+// with a mainstream support end date, keyed by that date (recording an upgrade with its new date
+// is a new obligation; a waiver of the old date does not carry over): shown from 180 days before
+// the date (not before the Effective Date), due at the end of that day (at the end of the
+// Effective Date for a product already out of support when the Term began), met by the written
+// exception or by retiring or replacing the product, whichever is first. A product retired
+// before the obligation came into view has none.
+void Rule8_5(const RuleContext& ctx, std::vector<Obligation>& out) {
+  const std::optional<Date> effective = ctx.in.contract.effective_date;
+  for (const Product& p : ctx.in.products) {
+    if (!IsCotsSoftware(p.product_type) || !p.mainstream_support_end) {
+      continue;
+    }
+    const Date end = *p.mainstream_support_end;
+    Date from = AddDays(end, -kSupportLeadDays);
+    Date due_day = end;
+    if (effective && from < *effective) {
+      from = *effective;
+    }
+    if (effective && due_day < *effective) {
+      due_day = *effective;
+    }
+    if (p.retired_date && *p.retired_date < from) {
+      continue;
+    }
+    Obligation o =
+        Make("S2.4-8.5", Subject{"products", p.id, p.label}, FormatDate(end), StartOf(from),
+             Calendar::DueBy(due_day), 0,
+             Cat({"Keep ", p.label, " in mainstream support (it ends ", HumanDate(end),
+                  "): upgrade or replace it, or obtain the Customer Relationship Manager's "
+                  "written agreement"}));
+    if (p.exception_agreed_date &&
+        (!p.retired_date || *p.exception_agreed_date <= *p.retired_date)) {
+      SetMet(o, StartOf(*p.exception_agreed_date),
+             p.exception_reference.empty()
+                 ? std::string("Exception agreed in writing")
+                 : "Exception agreed in writing (" + p.exception_reference + ")");
+    } else if (p.retired_date) {
+      SetMet(o, StartOf(*p.retired_date), "Retired or replaced");
+    }
+    out.push_back(std::move(o));
+  }
+}
+
 }  // namespace
 
 const std::vector<Rule>& Rules() {
@@ -871,6 +926,11 @@ const std::vector<Rule>& Rules() {
        {"contract", "deliverables"},
        true,
        Rule7_13},
+      {"S2.4-8.5",
+       "COTS software kept in mainstream support unless agreed otherwise in writing",
+       {"contract", "products"},
+       false,
+       Rule8_5},
       {"S2.4-10.1",
        "The Security Incident log at least quarterly",
        {"contract", "deliverables"},

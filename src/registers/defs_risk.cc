@@ -29,7 +29,8 @@ RegisterDef RiskAppetite() {
        .label = "Category",
        .type = FT::kText,
        .required = true,
-       .help = "Risk category, matched by risks.category.",
+       .help = "Risk category; risks refer to it (risks.category_id). Unique ignoring case and "
+               "surrounding spaces.",
        .in_list = true,
        .filterable = true,
        .unique = true},
@@ -43,6 +44,23 @@ RegisterDef RiskAppetite() {
        .max = 25},
       {.name = "statement", .label = "Statement", .type = FT::kLongText, .in_list = true},
   };
+  // "Cyber attack" and "cyber attack " are one category (the table has a unique index on
+  // LOWER(TRIM(category)) since migration 340; this names the field before the write).
+  d.validators.push_back([](const Json& r, ReadContext& ctx) -> Status {
+    const std::string category = Str(r, "category");
+    auto same = ctx.Conn().Query(
+        "SELECT category FROM risk_appetite WHERE id <> ? AND LOWER(TRIM(category)) = "
+        "LOWER(TRIM(?))",
+        {Int(r, "id").value_or(0), category});
+    if (!same) {
+      return same.error();
+    }
+    if (!same->empty()) {
+      return Invalid("category", "is the category \"" + (*same)[0][0].Text() +
+                                     "\" already (categories are compared ignoring case)");
+    }
+    return Status::Ok();
+  });
   return d;
 }
 
@@ -118,18 +136,18 @@ Json Level(const Json& score, ReadContext& ctx) {
 
 // The appetite of the risk's category (memoised per context), or null.
 Json AppetiteOf(const Json& r, ReadContext& ctx) {
-  const std::string category = Str(r, "category");
-  if (category.empty()) {
+  const std::optional<std::int64_t> category = Int(r, "category_id");
+  if (!category) {
     return nullptr;
   }
-  const std::string key = "appetite:" + category;
+  const std::string key = "appetite:" + std::to_string(*category);
   auto& cache = ctx.Cache();
   if (auto it = cache.find(key); it != cache.end()) {
     return it->second;
   }
   Json value = nullptr;
-  auto row = ctx.Conn().QueryOne("SELECT appetite_level FROM risk_appetite WHERE category = ?",
-                                 {category});
+  auto row =
+      ctx.Conn().QueryOne("SELECT appetite_level FROM risk_appetite WHERE id = ?", {*category});
   if (row && !(*row)[0].IsNull()) {
     value = (*row)[0].Int();
   }
@@ -183,10 +201,12 @@ RegisterDef Risks() {
        .in_list = true,
        .filterable = true},
       {.name = "description", .label = "Description", .type = FT::kLongText},
-      {.name = "category",
+      {.name = "category_id",
        .label = "Category",
-       .type = FT::kText,
-       .help = "A category of the Statement of Information Risk Appetite (S2.4-4.1).",
+       .type = FT::kRef,
+       .ref = "risk_appetite",
+       .help = "A category of the Statement of Information Risk Appetite (S2.4-4.1); its "
+               "appetite decides above_appetite.",
        .in_list = true,
        .filterable = true},
       {.name = "threat", .label = "Threat", .type = FT::kLongText},

@@ -279,6 +279,21 @@ RegisterDef Products() {
        .in_list = true,
        .filterable = true},
       {.name = "extended_support_end", .label = "Extended support ends", .type = FT::kDate},
+      {.name = "support_exception_agreed_date",
+       .label = "Support exception agreed on",
+       .type = FT::kDate,
+       .help = "S2.4-8.5: the date the Customer Relationship Manager agreed in writing that it "
+               "may stay in use without mainstream support."},
+      {.name = "support_exception_reference",
+       .label = "Support exception reference",
+       .type = FT::kText,
+       .help = "The written agreement (letter, e-mail or minute reference)."},
+      {.name = "retired_date",
+       .label = "Retired or replaced on",
+       .type = FT::kDate,
+       .help = "The day it was removed from the Services or replaced (S2.4-8.5 then no longer "
+               "applies to it).",
+       .filterable = true},
       {.name = "notes", .label = "Notes", .type = FT::kLongText},
   };
   d.validators.push_back([](const Json& r, ReadContext&) -> Status {
@@ -286,6 +301,16 @@ RegisterDef Products() {
     const auto extended = DateOf(r, "extended_support_end");
     if (mainstream && extended && *extended < *mainstream) {
       return Invalid("extended_support_end", "must not be before mainstream_support_end");
+    }
+    const bool agreed = DateOf(r, "support_exception_agreed_date").has_value();
+    const bool reference = !Str(r, "support_exception_reference").empty();
+    if (agreed && !reference) {
+      return Invalid("support_exception_reference",
+                     "is required with the support exception date: name the written agreement");
+    }
+    if (reference && !agreed) {
+      return Invalid("support_exception_agreed_date",
+                     "is required with the support exception reference");
     }
     return Status::Ok();
   });

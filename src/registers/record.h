@@ -238,6 +238,10 @@ class RegisterService {
 
   Result<ListResult> List(const auth::Principal& actor, const RegisterDef& def,
                           const ListQuery& query);
+  // The same, read on the caller's connection, so that a caller reading several registers in
+  // one read transaction sees one state of the database. REQUIRES: conn.InTransaction().
+  Result<ListResult> List(store::Connection& conn, const auth::Principal& actor,
+                          const RegisterDef& def, const ListQuery& query);
   Result<Json> Get(const auth::Principal& actor, const RegisterDef& def, std::int64_t id);
   // `input` holds field values (JSON types per FieldType; strings accepted for every type, as
   // from forms and CSV). Unknown fields, wrong types and rule failures are kInvalidArgument

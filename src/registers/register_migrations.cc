@@ -212,6 +212,42 @@ std::vector<store::Migration> DefMigrations() {
        "((CAST(substr(performed_on, 6, 2) AS INTEGER) + 2) / 3 - 1) END "
        "WHERE kind = 'incident_log' AND length(performed_on) = 10;"
        "ALTER TABLE sites ADD COLUMN destruction_party_id INTEGER REFERENCES parties(id);"},
+      {339, "registers: support exceptions and retirement of products (S2.4-8.5)",
+       "ALTER TABLE products ADD COLUMN support_exception_agreed_date TEXT;"
+       "ALTER TABLE products ADD COLUMN support_exception_reference TEXT NOT NULL DEFAULT '';"
+       "ALTER TABLE products ADD COLUMN retired_date TEXT;"},
+      // A risk's category becomes a reference to a row of the Statement of Information Risk
+      // Appetite (S2.4-4.1). Existing free text is matched ignoring case and surrounding spaces
+      // (an exact match first, else the oldest row); a category with no row gets one, with no
+      // appetite level (the Customer's level is never invented: the RMD shows it as a gap
+      // until it is recorded) and a statement saying where it came from. Appetite categories
+      // that differ only in case are kept, the later ones renamed "<category> (duplicate <id>)",
+      // so that the new unique index holds; risks pointing at them keep their appetite. The
+      // old text column stays in the table, unused, so nothing is lost.
+      {340, "registers: risk categories refer to the risk appetite (S2.4-4.1)",
+       "ALTER TABLE risks ADD COLUMN category_id INTEGER REFERENCES risk_appetite(id);"
+       "UPDATE risks SET category_id = (SELECT a.id FROM risk_appetite a "
+       "WHERE a.category = TRIM(risks.category) ORDER BY a.id LIMIT 1) "
+       "WHERE TRIM(category) <> '';"
+       "UPDATE risks SET category_id = (SELECT a.id FROM risk_appetite a "
+       "WHERE LOWER(TRIM(a.category)) = LOWER(TRIM(risks.category)) ORDER BY a.id LIMIT 1) "
+       "WHERE category_id IS NULL AND TRIM(category) <> '';"
+       "INSERT INTO risk_appetite (category, appetite_level, statement, created_at, updated_at) "
+       "SELECT TRIM(r.category), NULL, 'Added when risk categories became references "
+       "(migration 340): the category of risk ' || r.ref || '; record the Customer''s "
+       "appetite.', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
+       "FROM risks r WHERE r.category_id IS NULL AND TRIM(r.category) <> '' AND r.id = "
+       "(SELECT MIN(r2.id) FROM risks r2 WHERE r2.category_id IS NULL "
+       "AND LOWER(TRIM(r2.category)) = LOWER(TRIM(r.category)));"
+       "UPDATE risks SET category_id = (SELECT a.id FROM risk_appetite a "
+       "WHERE LOWER(TRIM(a.category)) = LOWER(TRIM(risks.category)) ORDER BY a.id LIMIT 1) "
+       "WHERE category_id IS NULL AND TRIM(category) <> '';"
+       "UPDATE risk_appetite SET category = category || ' (duplicate ' || id || ')' "
+       "WHERE EXISTS (SELECT 1 FROM risk_appetite b WHERE LOWER(TRIM(b.category)) = "
+       "LOWER(TRIM(risk_appetite.category)) AND b.id < risk_appetite.id);"
+       "CREATE UNIQUE INDEX risk_appetite_by_category_nocase ON risk_appetite "
+       "(LOWER(TRIM(category)));"
+       "CREATE INDEX risks_by_category ON risks (category_id);"},
   };
 }
 

@@ -883,6 +883,16 @@ struct Ops {
 Result<ListResult> RegisterService::List(const auth::Principal& actor, const RegisterDef& def,
                                          const ListQuery& query) {
   ACC_RETURN_IF_ERROR(auth::Authorize(actor, def.read_action));
+  ACC_ASSIGN_OR_RETURN(auto conn, store_.Acquire());
+  ACC_ASSIGN_OR_RETURN(auto tx, conn->Begin(store::TxMode::kRead));
+  ACC_ASSIGN_OR_RETURN(ListResult result, List(*conn, actor, def, query));
+  ACC_RETURN_IF_ERROR(tx.Commit());
+  return result;
+}
+
+Result<ListResult> RegisterService::List(store::Connection& conn, const auth::Principal& actor,
+                                         const RegisterDef& def, const ListQuery& query) {
+  ACC_RETURN_IF_ERROR(auth::Authorize(actor, def.read_action));
   if (query.limit < 1 || query.limit > 500) {
     return Invalid("limit", "must be between 1 and 500");
   }
@@ -970,27 +980,24 @@ Result<ListResult> RegisterService::List(const auth::Principal& actor, const Reg
 
   Calendar calendar;
   if (!def.derived.empty()) {
-    ACC_ASSIGN_OR_RETURN(calendar, registers_.LoadCalendar());
+    ACC_ASSIGN_OR_RETURN(calendar, Registers::LoadCalendar(conn));
   }
-  ACC_ASSIGN_OR_RETURN(auto conn, store_.Acquire());
-  ACC_ASSIGN_OR_RETURN(auto tx, conn->Begin(store::TxMode::kRead));
   ListResult result;
   ACC_ASSIGN_OR_RETURN(
-      auto count, conn->QueryOne("SELECT COUNT(*) FROM " + Quote(def.Table()) + where_sql, params));
+      auto count, conn.QueryOne("SELECT COUNT(*) FROM " + Quote(def.Table()) + where_sql, params));
   result.total = count[0].Int();
   store::Params page = params;
   page.emplace_back(static_cast<std::int64_t>(query.limit));
   page.emplace_back(query.offset);
   ACC_ASSIGN_OR_RETURN(auto rows,
-                       conn->Query("SELECT " + SelectColumns(def) + " FROM " + Quote(def.Table()) +
-                                       where_sql + " ORDER BY " + order + " LIMIT ? OFFSET ?",
-                                   page));
+                       conn.Query("SELECT " + SelectColumns(def) + " FROM " + Quote(def.Table()) +
+                                      where_sql + " ORDER BY " + order + " LIMIT ? OFFSET ?",
+                                  page));
   const CatalogLookup* lookup = options_.catalog_lookup ? &options_.catalog_lookup : nullptr;
-  ReadContext ctx(*conn, clock_, calendar, lookup);
+  ReadContext ctx(conn, clock_, calendar, lookup);
   for (const auto& r : rows) {
     result.items.push_back(Present(def, RowToRecord(def, r), ctx));
   }
-  ACC_RETURN_IF_ERROR(tx.Commit());
   return result;
 }
 

@@ -313,9 +313,15 @@ Result<ContractSettings> Registers::GetContract(const auth::Principal& actor) {
   ACC_RETURN_IF_ERROR(auth::Authorize(actor, auth::Action::kContractRead));
   ACC_ASSIGN_OR_RETURN(auto conn, store_.Acquire());
   ACC_ASSIGN_OR_RETURN(auto tx, conn->Begin(store::TxMode::kRead));
-  ACC_ASSIGN_OR_RETURN(auto contract, ReadContract(*conn));
+  ACC_ASSIGN_OR_RETURN(auto contract, GetContract(*conn, actor));
   ACC_RETURN_IF_ERROR(tx.Commit());
   return contract;
+}
+
+Result<ContractSettings> Registers::GetContract(store::Connection& conn,
+                                                const auth::Principal& actor) {
+  ACC_RETURN_IF_ERROR(auth::Authorize(actor, auth::Action::kContractRead));
+  return ReadContract(conn);
 }
 
 Result<ContractSettings> Registers::UpdateContract(const auth::Principal& actor,
@@ -385,12 +391,17 @@ Result<ContractSettings> Registers::UpdateContract(const auth::Principal& actor,
 Result<Calendar> Registers::LoadCalendar() {
   ACC_ASSIGN_OR_RETURN(auto conn, store_.Acquire());
   ACC_ASSIGN_OR_RETURN(auto tx, conn->Begin(store::TxMode::kRead));
-  ACC_ASSIGN_OR_RETURN(const ContractSettings contract, ReadContract(*conn));
-  ACC_ASSIGN_OR_RETURN(auto rows, conn->Query("SELECT year, date, title FROM "
-                                              "calendar_imported_holidays WHERE division = ? "
-                                              "ORDER BY year, date",
-                                              {DivisionSlug(contract.division)}));
+  ACC_ASSIGN_OR_RETURN(Calendar calendar, LoadCalendar(*conn));
   ACC_RETURN_IF_ERROR(tx.Commit());
+  return calendar;
+}
+
+Result<Calendar> Registers::LoadCalendar(store::Connection& conn) {
+  ACC_ASSIGN_OR_RETURN(const ContractSettings contract, ReadContract(conn));
+  ACC_ASSIGN_OR_RETURN(auto rows, conn.Query("SELECT year, date, title FROM "
+                                             "calendar_imported_holidays WHERE division = ? "
+                                             "ORDER BY year, date",
+                                             {DivisionSlug(contract.division)}));
   std::map<int, std::vector<Holiday>> by_year;
   for (const auto& r : rows) {
     auto d = ParseDate(r[1].Text(), "calendar_imported_holidays.date");

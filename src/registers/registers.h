@@ -73,11 +73,16 @@ class Registers {
   static std::vector<store::Migration> Migrations();
 
   Result<ContractSettings> GetContract(const auth::Principal& actor);
+  // The same, read on the caller's connection (inside its transaction, so that several reads
+  // see one state of the database). REQUIRES: conn.InTransaction().
+  Result<ContractSettings> GetContract(store::Connection& conn, const auth::Principal& actor);
   Result<ContractSettings> UpdateContract(const auth::Principal& actor, const ContractPatch& patch);
 
   // The working-day calendar of this contract: its division, imported bank-holiday years and
   // closure days. No authorisation (read by the engine).
   Result<Calendar> LoadCalendar();
+  // The same, read on the caller's connection. REQUIRES: conn.InTransaction().
+  static Result<Calendar> LoadCalendar(store::Connection& conn);
   // Stores the GOV.UK JSON's years for the contract's division (all or nothing; audited as
   // "calendar.import"). Each year in the file replaces that year's earlier import. Returns the
   // number of holidays stored. Errors: kPermissionDenied, kInvalidArgument naming the JSON path.

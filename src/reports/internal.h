@@ -40,6 +40,8 @@ struct Snapshot {
   std::vector<audit::Record> history;
   // Issued RMD versions, oldest first.
   std::vector<RmdVersionInfo> versions;
+  // What the product computes (the compliance matrix only; nullopt when no source is wired).
+  std::optional<ComputedClauses> computed;
 
   const std::vector<Json>& Of(std::string_view reg) const;
   const Json* Find(std::string_view reg, std::int64_t id) const;
@@ -55,8 +57,14 @@ struct Deps {
 };
 
 // Loads every register once (paged through RegisterService::List, so authorisation and derived
-// values are the registers module's), the links in one query, and the Change History.
+// values are the registers module's), the links in one query, and the Change History, all in
+// one read transaction on one connection: one state of the database (SQLite WAL gives a read
+// transaction a snapshot), however many writers commit meanwhile.
 Result<Snapshot> LoadSnapshot(const Deps& deps, const auth::Principal& actor);
+// The same on the caller's connection, inside its transaction (IssueRmd reads and writes in one
+// write transaction). REQUIRES: conn.InTransaction().
+Result<Snapshot> LoadSnapshot(const Deps& deps, store::Connection& conn,
+                              const auth::Principal& actor);
 
 // Issued versions, oldest first (no authorisation).
 Result<std::vector<RmdVersionInfo>> LoadVersions(store::Connection& conn);

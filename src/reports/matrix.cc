@@ -82,6 +82,104 @@ Sheet AboutSheet(const Snapshot& s, const catalog::Catalog& catalog, const std::
   return about;
 }
 
+// What the product computes for one matrix row.
+struct Computed {
+  std::string state;   // "not met", "open", "met", "nothing due yet"; "" when not computed
+  std::string detail;  // counts and the first obligation not met (or the next one due)
+};
+
+// The matrix row an obligation's clause belongs to: the clause itself, else its nearest
+// ancestor that is a row ("S2.4-5.13.1" -> "S2.4-5.13" when 5.13.1 were not a row).
+std::string RowOf(std::string clause, const std::set<std::string>& rows) {
+  for (;;) {
+    if (rows.contains(clause)) {
+      return clause;
+    }
+    const auto dot = clause.rfind('.');
+    if (dot == std::string::npos || dot < clause.find('-')) {
+      return {};
+    }
+    clause.erase(dot);
+  }
+}
+
+std::map<std::string, Computed> ComputeRows(const ComputedClauses& c,
+                                            const std::set<std::string>& rows) {
+  struct Tally {
+    int not_met = 0, open = 0, met = 0, late = 0;
+    const ComputedObligation* first_not_met = nullptr;
+    const ComputedObligation* next_open = nullptr;
+  };
+
+  std::map<std::string, Tally> tallies;
+  for (const std::string& clause : c.clauses) {
+    if (std::string row = RowOf(clause, rows); !row.empty()) {
+      tallies[row];
+    }
+  }
+  for (const ComputedObligation& o : c.obligations) {
+    const std::string row = RowOf(o.clause, rows);
+    if (row.empty()) {
+      continue;
+    }
+    Tally& t = tallies[row];
+    switch (o.state) {
+      case ComputedState::kNotMet:
+        ++t.not_met;
+        if (t.first_not_met == nullptr || o.due < t.first_not_met->due) {
+          t.first_not_met = &o;
+        }
+        break;
+      case ComputedState::kOpen:
+        ++t.open;
+        if (t.next_open == nullptr || o.due < t.next_open->due) {
+          t.next_open = &o;
+        }
+        break;
+      case ComputedState::kMet:
+        ++t.met;
+        t.late += o.met_late ? 1 : 0;
+        break;
+    }
+  }
+  std::map<std::string, Computed> out;
+  for (const auto& [row, t] : tallies) {
+    Computed& r = out[row];
+    const int total = t.not_met + t.open + t.met;
+    if (total == 0) {
+      r.state = "nothing due yet";
+      r.detail = "No obligation of this clause has arisen yet.";
+      continue;
+    }
+    r.state = t.not_met > 0 ? "not met" : t.open > 0 ? "open" : "met";
+    r.detail = std::to_string(total) + (total == 1 ? " obligation: " : " obligations: ");
+    std::vector<std::string> parts;
+    if (t.not_met > 0) {
+      parts.push_back(std::to_string(t.not_met) + " not met");
+    }
+    if (t.open > 0) {
+      parts.push_back(std::to_string(t.open) + " open");
+    }
+    if (t.met > 0) {
+      parts.push_back(std::to_string(t.met) + " met" +
+                      (t.late > 0 ? " (" + std::to_string(t.late) + " late)" : std::string()));
+    }
+    r.detail += Join(parts) + ".";
+    if (t.first_not_met != nullptr) {
+      r.detail += " Not met: " + t.first_not_met->text + ".";
+    } else if (t.next_open != nullptr) {
+      r.detail += " Next: " + t.next_open->text + ".";
+    }
+  }
+  return out;
+}
+
+// Whether a hand-written assessment contradicts the computed state.
+bool Contradicts(const std::string& assessment, const std::string& computed) {
+  return ((assessment == "met" || assessment == "not applicable") && computed == "not met") ||
+         (assessment == "not met" && computed == "met");
+}
+
 }  // namespace
 
 docs::Workbook BuildMatrix(const Snapshot& s, const catalog::Catalog& catalog) {
@@ -91,17 +189,24 @@ docs::Workbook BuildMatrix(const Snapshot& s, const catalog::Catalog& catalog) {
   }
   Sheet sheet;
   sheet.name = "Compliance matrix";
-  sheet.columns = {{"Clause", 14, false},
-                   {"Requirement", 50, true},
-                   {"Kind", 12, false},
-                   {"Time limit", 14, true},
-                   {"Status", 14, false},
-                   {"Response", 50, true},
-                   {"Implementing controls", 24, true},
-                   {"Evidence", 36, true},
-                   {"Owner", 18, false},
-                   {"Last reviewed", 14, false}};
+  sheet.columns = {
+      {"Clause", 14, false},         {"Requirement", 50, true}, {"Kind", 12, false},
+      {"Time limit", 14, true},      {"Status", 14, false},     {"Computed state", 14, false},
+      {"Computed detail", 50, true}, {"Response", 50, true},    {"Implementing controls", 24, true},
+      {"Evidence", 36, true},        {"Owner", 18, false},      {"Last reviewed", 14, false}};
   std::map<std::string, int> counts;
+  std::map<std::string, int> computed_counts;
+  int differs = 0;
+  std::map<std::string, Computed> computed;
+  if (s.computed) {
+    std::set<std::string> row_ids;
+    for (const auto& clause : catalog.Clauses()) {
+      if (IsMatrixRequirement(clause)) {
+        row_ids.insert(clause.id);
+      }
+    }
+    computed = ComputeRows(*s.computed, row_ids);
+  }
   for (const auto& clause : catalog.Clauses()) {
     if (!IsMatrixRequirement(clause)) {
       continue;
@@ -122,20 +227,32 @@ docs::Workbook BuildMatrix(const Snapshot& s, const catalog::Catalog& catalog) {
     const std::string status =
         row != nullptr ? Human(Str(*row, "status")) : std::string("not assessed");
     counts[status] += 1;
-    sheet.rows.push_back({Cell::Str(clause.id), Cell::Str(clause.title),
-                          Cell::Str(std::string(catalog::ClauseKindName(clause.kind))),
-                          Cell::Str(clause.deadline),
-                          Cell::Str(row != nullptr ? status : "GAP: not assessed"),
-                          Cell::Str(row != nullptr ? Str(*row, "response") : std::string()),
-                          Cell::Str(Join(ControlRefs(s, control_ids))),
-                          Cell::Str(Join(EvidenceFor(s, evidence_keys))),
-                          Cell::Str(row != nullptr ? Str(*row, "owner") : std::string()),
-                          row != nullptr && !Str(*row, "last_reviewed").empty()
-                              ? Cell::IsoDate(Str(*row, "last_reviewed"))
-                              : Cell::Str("")});
-    sheet.row_styles.push_back(row == nullptr || status == "partly met" ? RowStyle::kWarning
-                               : status == "not met"                    ? RowStyle::kDanger
-                                                                        : RowStyle::kNormal);
+    Computed c;
+    if (auto it = computed.find(clause.id); it != computed.end()) {
+      c = it->second;
+      computed_counts[c.state] += 1;
+    }
+    const bool contradicts = Contradicts(status, c.state);
+    if (contradicts) {
+      ++differs;
+      c.detail = "Differs from the assessment (" + status + "). " + c.detail;
+    }
+    sheet.rows.push_back(
+        {Cell::Str(clause.id), Cell::Str(clause.title),
+         Cell::Str(std::string(catalog::ClauseKindName(clause.kind))), Cell::Str(clause.deadline),
+         Cell::Str(row != nullptr ? status : "GAP: not assessed"),
+         Cell::Str(c.state.empty() ? std::string("not computed") : c.state), Cell::Str(c.detail),
+         Cell::Str(row != nullptr ? Str(*row, "response") : std::string()),
+         Cell::Str(Join(ControlRefs(s, control_ids))),
+         Cell::Str(Join(EvidenceFor(s, evidence_keys))),
+         Cell::Str(row != nullptr ? Str(*row, "owner") : std::string()),
+         row != nullptr && !Str(*row, "last_reviewed").empty()
+             ? Cell::IsoDate(Str(*row, "last_reviewed"))
+             : Cell::Str("")});
+    sheet.row_styles.push_back(contradicts || status == "not met" || c.state == "not met"
+                                   ? RowStyle::kDanger
+                               : row == nullptr || status == "partly met" ? RowStyle::kWarning
+                                                                          : RowStyle::kNormal);
   }
   Sheet summary;
   summary.name = "Summary";
@@ -150,6 +267,18 @@ docs::Workbook BuildMatrix(const Snapshot& s, const catalog::Catalog& catalog) {
   }
   summary.rows.push_back({Cell::Str("total"), Cell::Num(total)});
   summary.row_styles.push_back(RowStyle::kNormal);
+  if (s.computed) {
+    for (const char* state : {"not met", "open", "met", "nothing due yet"}) {
+      summary.rows.push_back(
+          {Cell::Str(std::string("computed: ") + state), Cell::Num(computed_counts[state])});
+      summary.row_styles.push_back(std::string(state) == "not met" && computed_counts[state] > 0
+                                       ? RowStyle::kDanger
+                                       : RowStyle::kNormal);
+    }
+    summary.rows.push_back(
+        {Cell::Str("assessment differs from the computed state"), Cell::Num(differs)});
+    summary.row_styles.push_back(differs > 0 ? RowStyle::kDanger : RowStyle::kNormal);
+  }
 
   docs::Workbook book;
   book.title = "Compliance matrix (S2.4-6.1)";

@@ -134,6 +134,7 @@ ReadinessReport BuildReadiness(const Snapshot& s, const catalog::Catalog& catalo
       const std::string who = (kind == "provider" ? "provider " : "supplier ") + Str(p, "name");
       const std::int64_t id = Int(p, "id").value_or(0);
       for (std::string_view scheme : {"iso27001", "cyber_essentials_plus"}) {
+        std::vector<std::string> lapsed;
         std::vector<const Json*> certs;
         for (const auto& c : s.Of("certifications")) {
           if (Int(c, "party_id").value_or(-1) == id && Str(c, "scheme") == scheme) {
@@ -144,20 +145,54 @@ ReadinessReport BuildReadiness(const Snapshot& s, const catalog::Catalog& catalo
           it.reasons.push_back(who + " has no " + SchemeTitle(scheme) + " certificate");
           continue;
         }
-        bool valid = false;
+        // A certificate counts as the clocks count it (docs/CLOCKS.md): from its issue day,
+        // until it expires or is withdrawn. Evidence of it is the certificate file: an
+        // evidence record that exists, not just dates.
+        std::vector<const Json*> counting;
         for (const Json* c : certs) {
-          valid = valid || Str(*c, "status") != "expired";
+          const std::string number = Str(*c, "certificate_number");
+          const std::string status = Str(*c, "status");
+          const std::string issued = Str(*c, "issue_date");
+          std::string why;
+          if (status == "withdrawn") {
+            why = "was withdrawn on " + Str(*c, "withdrawn_date");
+          } else if (status == "expired") {
+            why = "expired on " + Str(*c, "expiry_date");
+          } else if (issued.empty()) {
+            why = "has no issue date";
+          } else if (issued > today) {
+            why = "is not issued until " + issued;
+          }
+          if (why.empty()) {
+            counting.push_back(c);
+          } else {
+            lapsed.push_back(who + ": " + SchemeTitle(scheme) + " certificate " + number + " " +
+                             why);
+          }
         }
-        if (!valid) {
-          for (const Json* c : certs) {
-            it.reasons.push_back(who + ": " + SchemeTitle(scheme) + " certificate " +
-                                 Str(*c, "certificate_number") + " expired on " +
-                                 Str(*c, "expiry_date"));
+        if (counting.empty()) {
+          it.reasons.insert(it.reasons.end(), lapsed.begin(), lapsed.end());
+        } else {
+          std::vector<std::string> no_file;
+          bool filed = false;
+          for (const Json* c : counting) {
+            const auto evidence = Int(*c, "evidence_id");
+            if (evidence && s.Find("evidence", *evidence) != nullptr) {
+              filed = true;
+            } else {
+              no_file.push_back(who + ": " + SchemeTitle(scheme) + " certificate " +
+                                Str(*c, "certificate_number") +
+                                (evidence ? " names a certificate file that no longer exists"
+                                          : " has no certificate file (upload it as evidence)"));
+            }
+          }
+          if (!filed) {
+            it.reasons.insert(it.reasons.end(), no_file.begin(), no_file.end());
           }
         }
         if (scheme == "iso27001") {
-          for (const Json* c : certs) {
-            if (Str(*c, "status") != "expired" && !Bool(*c, "ukas_accredited")) {
+          for (const Json* c : counting) {
+            if (!Bool(*c, "ukas_accredited")) {
               it.reasons.push_back(who + ": ISO/IEC 27001 certificate " +
                                    Str(*c, "certificate_number") +
                                    " is not from a UKAS-accredited body");

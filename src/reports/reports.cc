@@ -78,12 +78,14 @@ Result<RmdVersionInfo> Reports::IssueRmd(const auth::Principal& actor, std::stri
   if (note.size() > 2000) {
     return Err(ErrorCode::kInvalidArgument, "must be at most 2000 characters", "note");
   }
-  // One snapshot for both, so the frozen RMD and SoA describe the same register state.
+  // One read of the database for both, inside the write transaction that stores them: the
+  // frozen RMD and SoA describe one state of the registers, and nothing can be written between
+  // the read and the version it becomes.
   const internal::Deps deps{store_, audit_, service_, registers_, catalog_, clock_};
-  ACC_ASSIGN_OR_RETURN(auto snapshot, internal::LoadSnapshot(deps, actor));
-  docs::Document doc = internal::BuildRmdDocument(snapshot, catalog_);
   ACC_ASSIGN_OR_RETURN(auto conn, store_.Acquire());
   ACC_ASSIGN_OR_RETURN(auto tx, conn->Begin(store::TxMode::kWrite));
+  ACC_ASSIGN_OR_RETURN(auto snapshot, internal::LoadSnapshot(deps, *conn, actor));
+  docs::Document doc = internal::BuildRmdDocument(snapshot, catalog_);
   ACC_ASSIGN_OR_RETURN(auto last, conn->QueryOne("SELECT COALESCE(MAX(version), 0) FROM "
                                                  "rmd_versions"));
   RmdVersionInfo info;
@@ -175,6 +177,9 @@ Result<std::vector<docs::SectionDiff>> Reports::DiffRmd(const auth::Principal& a
 Result<docs::Workbook> Reports::ComplianceMatrix(const auth::Principal& actor) {
   const internal::Deps deps{store_, audit_, service_, registers_, catalog_, clock_};
   ACC_ASSIGN_OR_RETURN(auto snapshot, internal::LoadSnapshot(deps, actor));
+  if (computed_) {
+    ACC_ASSIGN_OR_RETURN(snapshot.computed, computed_(snapshot.now));
+  }
   return internal::BuildMatrix(snapshot, catalog_);
 }
 

@@ -10,10 +10,12 @@
 // render (HTML, DOCX, Markdown, XLSX, CSV). See docs/RMD.md.
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "audit/audit.h"
@@ -53,6 +55,31 @@ struct ReadinessReport {
   std::vector<ReadinessItem> items;
 };
 
+// What the product's obligation engine computes, for the compliance matrix (S2.4-6.1): the
+// clocks module sits above this one, so the composition root (cli::OpenApp) supplies it.
+enum class ComputedState {
+  kOpen,    // not yet due (or due and not yet overdue)
+  kMet,     // met on time, met late or waived
+  kNotMet,  // overdue, or a precondition not met, or met earlier and now lapsed
+};
+
+// One obligation of the Provider (the Customer's own targets are left out).
+struct ComputedObligation {
+  std::string clause;  // "S2.4-5.13.1"
+  ComputedState state = ComputedState::kOpen;
+  bool met_late = false;
+  Instant due{};
+  std::string text;  // the obligation's sentence, as the dashboard shows it
+};
+
+struct ComputedClauses {
+  std::vector<std::string> clauses;  // every clause a rule computes, e.g. "S2.4-8.5"
+  std::vector<ComputedObligation> obligations;
+};
+
+// The obligations at `now`. Errors: those of the engine (the matrix then fails with them).
+using ComputedSource = std::function<Result<ComputedClauses>(Instant now)>;
+
 // Which Schedule 2.4 clause kinds the compliance matrix lists: obligations, deadlines and
 // prohibitions (duties of the Provider). Consequences, Customer acts, definitions, informative
 // clauses and Annex 3 template sections are not requirements the Provider can meet.
@@ -62,14 +89,18 @@ bool IsMatrixRequirement(const catalog::Clause& clause);
 // the only shared state is the last readiness report, guarded by a mutex.
 class Reports {
  public:
+  // `computed`, when set, gives the compliance matrix the state the product computes for each
+  // clause it has a rule for; it must stay callable while this object lives.
   Reports(store::Store& store, const audit::AuditLog& audit, registers::RegisterService& service,
-          registers::Registers& registers, const catalog::Catalog& catalog, const Clock& clock)
+          registers::Registers& registers, const catalog::Catalog& catalog, const Clock& clock,
+          ComputedSource computed = {})
       : store_(store),
         audit_(audit),
         service_(service),
         registers_(registers),
         catalog_(catalog),
-        clock_(clock) {}
+        clock_(clock),
+        computed_(std::move(computed)) {}
 
   // Schema (migration versions 700-799): the rmd_versions table (700) and the soa_versions
   // table (701, the Statement of Applicability frozen with each RMD version).
@@ -95,8 +126,10 @@ class Reports {
                                                  std::int64_t b);
 
   // The compliance matrix (S2.4-6.1): sheet "Compliance matrix" (one row per requirement, see
-  // IsMatrixRequirement; rows without a compliance record are "not assessed" gaps, highlighted)
-  // and sheet "Summary" (count per status).
+  // IsMatrixRequirement; rows without a compliance record are "not assessed" gaps, highlighted;
+  // where a rule computes the clause, its computed state beside the hand-written assessment,
+  // red when they disagree) and sheet "Summary" (count per status). Errors also those of the
+  // computed source.
   Result<docs::Workbook> ComplianceMatrix(const auth::Principal& actor);
 
   // The Statement of Applicability (S2.4-5.4.3): sheet "Statement of Applicability" (the 114
@@ -119,6 +152,7 @@ class Reports {
   registers::Registers& registers_;
   const catalog::Catalog& catalog_;
   const Clock& clock_;
+  ComputedSource computed_;
 
   struct CachedReadiness {
     std::int64_t audit_head = 0;

@@ -559,10 +559,20 @@ class Builder {
     } else {
       Table t;
       t.header = {"Category", "Appetite (highest accepted score)", "Statement"};
+      std::vector<std::string> unset;
       for (const auto& a : R("risk_appetite")) {
-        t.rows.push_back({Str(a, "category"), Str(a, "appetite_level"), Cell(Str(a, "statement"))});
+        const std::string level = Str(a, "appetite_level");
+        if (level.empty()) {
+          unset.push_back(Str(a, "category"));
+        }
+        t.rows.push_back({Str(a, "category"), level.empty() ? std::string("not recorded") : level,
+                          Cell(Str(a, "statement"))});
       }
       Add(std::move(t));
+      for (const auto& category : unset) {
+        Gap("The Customer's appetite for the category \"" + category +
+            "\" is not recorded (S2.4-4.1): its risks cannot be compared with it.");
+      }
     }
 
     H(2, "5.4 Business Impact Assessment");
@@ -651,9 +661,10 @@ class Builder {
     if (R("risks").empty()) {
       Gap("No risks recorded, so no residual risks can be reported (S2.4-5.4.2).");
     } else {
-      std::map<std::string, std::string> appetite;
+      std::map<std::int64_t, std::string> appetite;  // appetite id -> "Cyber attack ≤ 8"
       for (const auto& a : R("risk_appetite")) {
-        appetite[Str(a, "category")] = Str(a, "appetite_level");
+        appetite[Int(a, "id").value_or(0)] =
+            Str(a, "category") + " \u2264 " + Str(a, "appetite_level");
       }
       Table t;
       t.caption = "Residual risks above the Customer's risk appetite (S2.4-4.1)";
@@ -671,13 +682,11 @@ class Builder {
         if (residual == "not assessed") {
           residual = "not assessed; inherent " + Level(r, "inherent_level", "inherent_score");
         }
-        const std::string category = Str(r, "category");
-        t.rows.push_back(
-            {Str(r, "ref"), Str(r, "title"), residual,
-             Cell(appetite.contains(category) ? category + " \u2264 " + appetite[category]
-                                              : std::string()),
-             Cell(Str(r, "owner")), Cell(Human(Str(r, "treatment"))),
-             acceptance.empty() ? std::string("Not accepted") : acceptance});
+        const auto category = appetite.find(Int(r, "category_id").value_or(0));
+        t.rows.push_back({Str(r, "ref"), Str(r, "title"), residual,
+                          Cell(category != appetite.end() ? category->second : std::string()),
+                          Cell(Str(r, "owner")), Cell(Human(Str(r, "treatment"))),
+                          acceptance.empty() ? std::string("Not accepted") : acceptance});
         t.row_styles.push_back(RowStyle::kDanger);
       }
       if (t.rows.empty()) {
@@ -700,7 +709,8 @@ class Builder {
       std::int64_t worst = 0;
       std::vector<std::string> refs;
       for (const auto& r : R("risks")) {
-        std::string cat = Str(r, "category");
+        const Json* appetite = s_.Find("risk_appetite", Int(r, "category_id").value_or(0));
+        std::string cat = appetite != nullptr ? Str(*appetite, "category") : std::string();
         std::transform(cat.begin(), cat.end(), cat.begin(),
                        [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
         if (cat.find(stem) != std::string::npos) {

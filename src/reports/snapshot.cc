@@ -71,10 +71,20 @@ Result<std::vector<RmdVersionInfo>> LoadVersions(store::Connection& conn) {
 
 Result<Snapshot> LoadSnapshot(const Deps& deps, const auth::Principal& actor) {
   ACC_RETURN_IF_ERROR(auth::Authorize(actor, auth::Action::kDocumentRead));
+  ACC_ASSIGN_OR_RETURN(auto conn, deps.store.Acquire());
+  ACC_ASSIGN_OR_RETURN(auto tx, conn->Begin(store::TxMode::kRead));
+  ACC_ASSIGN_OR_RETURN(Snapshot s, LoadSnapshot(deps, *conn, actor));
+  ACC_RETURN_IF_ERROR(tx.Commit());
+  return s;
+}
+
+Result<Snapshot> LoadSnapshot(const Deps& deps, store::Connection& conn,
+                              const auth::Principal& actor) {
+  ACC_RETURN_IF_ERROR(auth::Authorize(actor, auth::Action::kDocumentRead));
   Snapshot s;
   s.now = deps.clock.Now();
   s.today = LondonDate(s.now);
-  ACC_ASSIGN_OR_RETURN(s.contract, deps.registers.GetContract(actor));
+  ACC_ASSIGN_OR_RETURN(s.contract, deps.registers.GetContract(conn, actor));
   for (std::string_view name : kRegisters) {
     const registers::RegisterDef* def = registers::RegisterService::Find(name);
     if (def == nullptr) {
@@ -84,7 +94,7 @@ Result<Snapshot> LoadSnapshot(const Deps& deps, const auth::Principal& actor) {
     registers::ListQuery q;
     q.limit = kPage;
     for (;;) {
-      ACC_ASSIGN_OR_RETURN(auto page, deps.service.List(actor, *def, q));
+      ACC_ASSIGN_OR_RETURN(auto page, deps.service.List(conn, actor, *def, q));
       const std::size_t got = page.items.size();
       for (auto& item : page.items) {
         out.push_back(std::move(item));
@@ -100,11 +110,9 @@ Result<Snapshot> LoadSnapshot(const Deps& deps, const auth::Principal& actor) {
     }
   }
 
-  ACC_ASSIGN_OR_RETURN(auto conn, deps.store.Acquire());
-  ACC_ASSIGN_OR_RETURN(auto tx, conn->Begin(store::TxMode::kRead));
   // One query for every link: the link maps are built in memory (no query per record).
-  ACC_ASSIGN_OR_RETURN(auto rows, conn->Query("SELECT id, from_register, from_id, relation, "
-                                              "to_register, to_key FROM links ORDER BY id"));
+  ACC_ASSIGN_OR_RETURN(auto rows, conn.Query("SELECT id, from_register, from_id, relation, "
+                                             "to_register, to_key FROM links ORDER BY id"));
   s.links.reserve(rows.size());
   for (const auto& r : rows) {
     registers::Link l;
@@ -131,12 +139,11 @@ Result<Snapshot> LoadSnapshot(const Deps& deps, const auth::Principal& actor) {
     }
     s.links.push_back(std::move(l));
   }
-  ACC_ASSIGN_OR_RETURN(s.versions, LoadVersions(*conn));
+  ACC_ASSIGN_OR_RETURN(s.versions, LoadVersions(conn));
   audit::Filter filter;
   filter.limit = kHistoryRecords;
   filter.newest_first = true;
-  ACC_ASSIGN_OR_RETURN(auto history, deps.audit.List(*conn, filter));
-  ACC_RETURN_IF_ERROR(tx.Commit());
+  ACC_ASSIGN_OR_RETURN(auto history, deps.audit.List(conn, filter));
   std::reverse(history.begin(), history.end());
   for (auto& r : history) {
     if (!IsSessionEvent(r)) {

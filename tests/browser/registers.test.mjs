@@ -38,7 +38,6 @@ test('security manager: risk + control in the UI, issue an RMD version, download
     const riskForm = page.locator('form#record-form');
     await riskForm.locator('#ref').fill('RB-901');
     await riskForm.locator('#title').fill('Browser-test risk: stolen field laptop');
-    await riskForm.locator('#category').fill('technical');
     await riskForm.locator('#inherent_likelihood').fill('4');
     await riskForm.locator('#inherent_impact').fill('4');
     await riskForm.locator('#treatment').selectOption('treat');

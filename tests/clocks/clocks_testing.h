@@ -169,6 +169,22 @@ class ScenarioBuilder {
     return s.id;
   }
 
+  // A product of the A3-8 list (S2.4-8.5): type "software", "firmware", "hardware" or
+  // "service"; dates "" when unset.
+  std::int64_t Product(std::string label, std::string type, std::string_view mainstream_end,
+                       std::string_view exception_agreed = {}, std::string_view retired = {}) {
+    clocks::Product p;
+    p.id = NextId();
+    p.label = std::move(label);
+    p.product_type = std::move(type);
+    p.mainstream_support_end = OptD(mainstream_end);
+    p.exception_agreed_date = OptD(exception_agreed);
+    p.exception_reference = exception_agreed.empty() ? "" : "CRM letter " + p.label;
+    p.retired_date = OptD(retired);
+    in_.products.push_back(std::move(p));
+    return in_.products.back().id;
+  }
+
   // Waivers of one key are kept in (agreed date, id) order, as LoadTable does.
   std::int64_t Waive(std::string obligation_key, std::string_view agreed = {}) {
     Waiver w{NextId(), obligation_key, "Customer", OptD(agreed)};

@@ -54,9 +54,12 @@ class RegistersHttpTest : public ServerTest {
   }
 };
 
-const json kRisk = {{"ref", "RT-1"},           {"title", "Unpatched edge firewall"},
-                    {"category", "technical"}, {"inherent_likelihood", 4},
-                    {"inherent_impact", 5},    {"treatment", "treat"}};
+// No category: a risk's category is a risk appetite row (S2.4-4.1), none in this database.
+const json kRisk = {{"ref", "RT-1"},
+                    {"title", "Unpatched edge firewall"},
+                    {"inherent_likelihood", 4},
+                    {"inherent_impact", 5},
+                    {"treatment", "treat"}};
 
 TEST_F(RegistersHttpTest, DefinitionsListFieldsAndAreScopedByRole) {
   auto c = Client();

@@ -548,12 +548,14 @@ TEST_F(RegisterServiceTest, CertificateStatusFollowsTheClock) {
 }
 
 TEST_F(RegisterServiceTest, RiskLevelsAndAppetite) {
-  MustCreate("risk_appetite", {{"category", "Confidentiality"}, {"appetite_level", 8}});
-  auto risk = [](const std::string& ref, int il, int ii, std::optional<int> rl,
-                 std::optional<int> ri) {
+  const Json conf =
+      MustCreate("risk_appetite", {{"category", "Confidentiality"}, {"appetite_level", 8}});
+  const std::int64_t conf_id = conf["id"].get<std::int64_t>();
+  auto risk = [conf_id](const std::string& ref, int il, int ii, std::optional<int> rl,
+                        std::optional<int> ri) {
     Json r{{"ref", ref},
            {"title", ref},
-           {"category", "Confidentiality"},
+           {"category_id", conf_id},
            {"inherent_likelihood", il},
            {"inherent_impact", ii}};
     if (rl) {
@@ -580,7 +582,7 @@ TEST_F(RegisterServiceTest, RiskLevelsAndAppetite) {
   EXPECT_EQ(r4["inherent_level"], "high");
   EXPECT_EQ(r4["above_appetite"], true);  // no residual yet: the inherent score counts
   Json r5in = risk("R5", 4, 4, 4, 4);
-  r5in["category"] = "Unlisted";
+  r5in.erase("category_id");  // no category: no appetite to compare with
   EXPECT_EQ(MustCreate("risks", r5in)["above_appetite"], false);
   // Closing a risk clears the flag.
   auto closed = service_->Update(As(auth::Role::kAdmin), Def("risks"), r2["id"].get<std::int64_t>(),
@@ -806,11 +808,11 @@ TEST_F(RegisterServiceTest, ImportErrorsNameLineAndColumn) {
 }
 
 TEST_F(RegisterServiceTest, ExportRoundTrips) {
-  MustCreate("risk_appetite", {{"category", "C"}, {"appetite_level", 4}});
+  const Json c = MustCreate("risk_appetite", {{"category", "C"}, {"appetite_level", 4}});
   MustCreate("risks", {{"ref", "R1"},
                        {"title", "=cmd|' /C calc'!A0"},
                        {"description", "two\nlines, with comma"},
-                       {"category", "C"},
+                       {"category_id", c["id"]},
                        {"inherent_likelihood", 3},
                        {"inherent_impact", 3}});
   std::ostringstream out;
@@ -1092,6 +1094,112 @@ TEST_F(RegisterServiceTest, ReferencesAndLabelsFollowTheActorsReadScope) {
   EXPECT_EQ(others.error().code, nowhere.error().code);
   EXPECT_EQ(others.error().field, "line 2: id");
   EXPECT_EQ(nowhere.error().field, "line 2: id");
+}
+
+// S2.4-4.1: a risk's category is a row of the Statement of Information Risk Appetite, and
+// "Cyber attack" and "cyber attack " are one category.
+TEST_F(RegisterServiceTest, RiskCategoryIsAReferenceToTheAppetite) {
+  const Json cyber =
+      MustCreate("risk_appetite", {{"category", "Cyber attack"}, {"appetite_level", 8}});
+  auto dup = service_->Create(As(auth::Role::kAdmin), Def("risk_appetite"),
+                              {{"category", "cyber attack "}, {"appetite_level", 12}});
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.status().error().field, "category");
+  // Met: a risk refers to the row, and its appetite decides above_appetite.
+  const Json r = MustCreate("risks", {{"ref", "R1"},
+                                      {"title", "Ransomware"},
+                                      {"category_id", cyber["id"]},
+                                      {"inherent_likelihood", 3},
+                                      {"inherent_impact", 3}});
+  EXPECT_EQ(r["category_id"], cyber["id"]);
+  EXPECT_EQ(r["above_appetite"], true);  // 9 > 8
+  // Failed: free text is no longer a category, and an id must name an appetite row.
+  auto text = service_->Create(As(auth::Role::kAdmin), Def("risks"),
+                               {{"ref", "R2"},
+                                {"title", "Phishing"},
+                                {"category", "Cyber attack"},
+                                {"inherent_likelihood", 1},
+                                {"inherent_impact", 1}});
+  ASSERT_FALSE(text.ok());
+  EXPECT_EQ(text.status().error().field, "category");
+  auto missing = service_->Create(As(auth::Role::kAdmin), Def("risks"),
+                                  {{"ref", "R2"},
+                                   {"title", "Phishing"},
+                                   {"category_id", 999},
+                                   {"inherent_likelihood", 1},
+                                   {"inherent_impact", 1}});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().error().field, "category_id");
+}
+
+// Migration 340 maps the free-text categories of existing risks to appetite rows ignoring case,
+// creates a row (with no appetite level) for a category the statement lacks, keeps appetite
+// rows differing only in case (renaming the later one) and loses nothing.
+TEST(RiskCategoryMigration, MapsExistingTextIgnoringCaseAndLosesNothing) {
+  testing::TempDir dir;
+  store::Options options;
+  options.path = dir.File("old.db");
+  auto opened = store::Store::OpenSqlite(options);
+  ASSERT_TRUE(opened.ok());
+  auto& db = **opened;
+  std::vector<store::Migration> all = auth::Accounts::Migrations();
+  for (auto list :
+       {audit::AuditLog::Migrations(), Registers::Migrations(), RegisterService::Migrations()}) {
+    all.insert(all.end(), list.begin(), list.end());
+  }
+  std::vector<store::Migration> before;
+  for (const auto& m : all) {
+    if (m.version < 340) {
+      before.push_back(m);
+    }
+  }
+  ASSERT_TRUE(db.Migrate(before).ok());
+  {
+    auto conn = db.Acquire();
+    ASSERT_TRUE(conn.ok());
+    const std::string t = "'2026-01-01T00:00:00.000Z'";
+    ASSERT_TRUE(
+        (*conn)
+            ->ExecuteScript("INSERT INTO risk_appetite (id, category, appetite_level, created_at, "
+                            "updated_at) VALUES (1, 'Cyber attack', 8, " +
+                            t + ", " + t + "), (2, 'cyber attack', 12, " + t + ", " + t +
+                            ");"
+                            "INSERT INTO risks (id, ref, category, created_at, updated_at) VALUES "
+                            "(1, 'R1', 'cyber attack', " +
+                            t + ", " + t + "), (2, 'R2', ' CYBER ATTACK ', " + t + ", " + t +
+                            "), (3, 'R3', 'Supply chain', " + t + ", " + t +
+                            "), (4, 'R4', 'supply "
+                            "Chain', " +
+                            t + ", " + t + "), (5, 'R5', '', " + t + ", " + t + ");")
+            .ok());
+  }
+  ASSERT_TRUE(db.Migrate(all).ok());
+  auto conn = db.Acquire();
+  ASSERT_TRUE(conn.ok());
+  auto rows = (*conn)->Query("SELECT ref, category, category_id FROM risks ORDER BY id");
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 5u);
+  EXPECT_EQ((*rows)[0][2].Int(), 2);  // exact spelling first
+  EXPECT_EQ((*rows)[1][2].Int(), 1);  // else the oldest row, ignoring case and spaces
+  EXPECT_EQ((*rows)[1][1].Text(), " CYBER ATTACK ");  // the old text is kept
+  EXPECT_EQ((*rows)[2][2].Int(), (*rows)[3][2].Int());
+  EXPECT_TRUE((*rows)[4][2].IsNull());
+  auto appetite = (*conn)->Query(
+      "SELECT id, category, appetite_level, statement FROM risk_appetite ORDER BY id");
+  ASSERT_TRUE(appetite.ok());
+  ASSERT_EQ(appetite->size(), 3u);
+  EXPECT_EQ((*appetite)[0][1].Text(), "Cyber attack");
+  EXPECT_EQ((*appetite)[1][1].Text(), "cyber attack (duplicate 2)");
+  EXPECT_EQ((*appetite)[1][2].Int(), 12);  // its level is kept
+  EXPECT_EQ((*appetite)[2][1].Text(), "Supply chain");
+  EXPECT_TRUE((*appetite)[2][2].IsNull());  // never invented: the RMD shows it as a gap
+  EXPECT_NE((*appetite)[2][3].Text().find("risk R3"), std::string::npos);
+  EXPECT_EQ((*rows)[2][2].Int(), (*appetite)[2][0].Int());
+  // The unique index now refuses a case variant at the database too.
+  EXPECT_FALSE((*conn)
+                   ->Execute("INSERT INTO risk_appetite (category, created_at, updated_at) "
+                             "VALUES ('SUPPLY CHAIN', '', '')")
+                   .ok());
 }
 
 }  // namespace

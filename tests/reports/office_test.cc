@@ -95,8 +95,8 @@ TEST_F(ReportsTest, MatrixAndSoaXlsxConvertWithLibreOfficeSlow) {
 
   std::vector<Case> cases;
   cases.push_back({"matrix", reports_->ComplianceMatrix(admin_),
-                   "Clause,Requirement,Kind,Time limit,Status,Response,Implementing controls,"
-                   "Evidence,Owner,Last reviewed"});
+                   "Clause,Requirement,Kind,Time limit,Status,Computed state,Computed detail,"
+                   "Response,Implementing controls,Evidence,Owner,Last reviewed"});
   cases.push_back({"soa", reports_->StatementOfApplicability(admin_),
                    "Control,Title,Section,Applicable,Justification,Implementation status,"
                    "Implementing controls,2022 controls"});

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -69,18 +70,38 @@ class ReportsTest : public ::testing::Test {
     return rec.ok() ? (*rec)["id"].get<std::int64_t>() : 0;
   }
 
+  // The id of the risk appetite row `category`, if there is one.
+  std::optional<std::int64_t> AppetiteId(const std::string& category) {
+    registers::ListQuery q;
+    q.limit = 500;
+    auto list = service_->List(admin_, *registers::RegisterService::Find("risk_appetite"), q);
+    EXPECT_TRUE(list.ok());
+    if (list.ok()) {
+      for (const auto& a : list->items) {
+        if (a["category"] == category) {
+          return a["id"].get<std::int64_t>();
+        }
+      }
+    }
+    return std::nullopt;
+  }
+
+  // A risk in the category "Confidentiality" when the appetite has that row (else none).
   std::int64_t Risk(const std::string& ref, const std::string& title, int il, int ii, int rl,
                     int ri, const std::string& owner = "Ops lead") {
-    return Create("risks", {{"ref", ref},
-                            {"title", title},
-                            {"category", "Confidentiality"},
-                            {"vulnerability", "Slow patching"},
-                            {"inherent_likelihood", il},
-                            {"inherent_impact", ii},
-                            {"residual_likelihood", rl},
-                            {"residual_impact", ri},
-                            {"owner", owner},
-                            {"treatment", "treat"}});
+    Json risk{{"ref", ref},
+              {"title", title},
+              {"vulnerability", "Slow patching"},
+              {"inherent_likelihood", il},
+              {"inherent_impact", ii},
+              {"residual_likelihood", rl},
+              {"residual_impact", ri},
+              {"owner", owner},
+              {"treatment", "treat"}};
+    if (auto category = AppetiteId("Confidentiality")) {
+      risk["category_id"] = *category;
+    }
+    return Create("risks", risk);
   }
 
   void AddLink(std::int64_t control, const std::string& relation, const std::string& to_register,

@@ -320,10 +320,11 @@ TEST_F(ReportsTest, MatrixCoversEveryRequirementClause) {
   int gaps = 0;
   for (std::size_t i = 0; i < sheet.rows.size(); ++i) {
     EXPECT_EQ(sheet.rows[i][0].text, expected_ids[i]);
+    EXPECT_EQ(sheet.rows[i][5].text, "not computed");  // no computed source in this fixture
     if (sheet.rows[i][0].text == "S2.4-8.3") {
       EXPECT_EQ(sheet.rows[i][4].text, "met");
-      EXPECT_EQ(sheet.rows[i][6].text, "C1");
-      EXPECT_EQ(sheet.rows[i][8].text, "Ops");
+      EXPECT_EQ(sheet.rows[i][8].text, "C1");
+      EXPECT_EQ(sheet.rows[i][10].text, "Ops");
     } else {
       EXPECT_EQ(sheet.rows[i][4].text, "GAP: not assessed");
       EXPECT_EQ(sheet.row_styles[i], docs::RowStyle::kWarning);
@@ -435,8 +436,12 @@ TEST_F(ReportsTest, ReadinessGivesTheReasons) {
       (std::vector<std::string>{"RCR entry RC3 is past its implementation due date (2026-04-30)"}));
   EXPECT_EQ(Reasons(*r, "S2.4-5.4.7"),
             (std::vector<std::string>{
+                "provider Acme Ltd: ISO/IEC 27001 certificate ISO-" + std::to_string(provider) +
+                    " has no certificate file (upload it as evidence)",
                 "provider Acme Ltd: Cyber Essentials Plus certificate CEP-1 expired on "
                 "2026-01-01",
+                "supplier CloudHost Ltd: ISO/IEC 27001 certificate ISO-" + std::to_string(sub) +
+                    " has no certificate file (upload it as evidence)",
                 "supplier CloudHost Ltd has no Cyber Essentials Plus certificate"}));
   EXPECT_TRUE(Item(*r, "S2.4-5.4.8")->complete);
   const std::string json = ToJson(*r);
