@@ -108,14 +108,14 @@ Result<std::string> BuildMessage(const SmtpConfig& cfg, const Mail& mail, Instan
   if (HasLineBreak(mail.subject)) {
     return Err(ErrorCode::kInvalidArgument, "must be one line", "subject");
   }
-  if (!internal::IsValidUtf8(mail.subject)) {
+  if (!accredit::IsValidUtf8(mail.subject)) {
     return Err(ErrorCode::kInvalidArgument, "must be UTF-8", "subject");
   }
   if (mail.subject.size() > kMaxSubjectBytes) {
     return Err(ErrorCode::kInvalidArgument, "is too long (at most 900 bytes)", "subject");
   }
   ACC_ASSIGN_OR_RETURN(const std::string message_id, CheckMessageId(mail.message_id));
-  if (!internal::IsValidUtf8(mail.text_body)) {
+  if (!accredit::IsValidUtf8(mail.text_body)) {
     return Err(ErrorCode::kInvalidArgument, "must be UTF-8", "text_body");
   }
 
@@ -143,7 +143,7 @@ Result<std::string> BuildMessage(const SmtpConfig& cfg, const Mail& mail, Instan
       return Err(ErrorCode::kInvalidArgument, "is set by the mailer and cannot be overridden",
                  field);
     }
-    if (HasLineBreak(value) || !internal::IsValidUtf8(value) ||
+    if (HasLineBreak(value) || !accredit::IsValidUtf8(value) ||
         value.size() > kMaxHeaderValueBytes) {
       return Err(ErrorCode::kInvalidArgument, "must be one line of UTF-8 (at most 900 bytes)",
                  field);

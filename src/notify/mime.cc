@@ -115,48 +115,6 @@ bool IsAscii(std::string_view text) {
                      [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
-bool IsValidUtf8(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    std::size_t len = 0;
-    std::uint32_t cp = 0;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    if ((c & 0xe0U) == 0xc0U) {
-      len = 2;
-      cp = c & 0x1fU;
-    } else if ((c & 0xf0U) == 0xe0U) {
-      len = 3;
-      cp = c & 0x0fU;
-    } else if ((c & 0xf8U) == 0xf0U) {
-      len = 4;
-      cp = c & 0x07U;
-    } else {
-      return false;
-    }
-    if (i + len > text.size()) {
-      return false;
-    }
-    for (std::size_t k = 1; k < len; ++k) {
-      const auto cc = static_cast<unsigned char>(text[i + k]);
-      if ((cc & 0xc0U) != 0x80U) {
-        return false;
-      }
-      cp = (cp << 6U) | (cc & 0x3fU);
-    }
-    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
-    static constexpr std::array<std::uint32_t, 5> kMin = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-      return false;
-    }
-    i += len;
-  }
-  return true;
-}
-
 Result<Mailbox> ParseMailbox(std::string_view text, std::string_view field) {
   const std::string f(field);
   for (char c : text) {
@@ -165,7 +123,7 @@ Result<Mailbox> ParseMailbox(std::string_view text, std::string_view field) {
       return Err(ErrorCode::kInvalidArgument, "must not contain control characters", f);
     }
   }
-  if (!IsValidUtf8(text)) {
+  if (!accredit::IsValidUtf8(text)) {
     return Err(ErrorCode::kInvalidArgument, "must be UTF-8", f);
   }
   text = Trim(text);

@@ -24,7 +24,6 @@ Result<Mailbox> ParseMailbox(std::string_view text, std::string_view field);
 // encoded-words when it is not ASCII.
 std::string FormatMailbox(const Mailbox& mailbox);
 
-bool IsValidUtf8(std::string_view text);
 bool IsAscii(std::string_view text);
 
 // An unstructured header value: as is when printable ASCII, else RFC 2047 "B" encoded-words

@@ -35,14 +35,9 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 using std::chrono::steady_clock;
 using testing::Child;
+using testing::RunToEnd;
 
 constexpr const char* kPassword = "availability-test-password-2026";
-
-int RunToEnd(std::vector<std::string> argv, const std::string& log) {
-  Child c(std::move(argv), log, false);
-  const int status = c.Wait();
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 // A TCP connection to 127.0.0.1:`port` from `source` (any 127.x address is loopback).
 int Connect(const char* source, int port) {
@@ -125,12 +120,8 @@ class AvailabilityTest : public ::testing::Test {
                                  "--reminder-interval", "0", "--access-log", "none",
                                  "--max-connections-per-address", PerAddress()},
         log_, true);
-    const std::string first = server_->FirstLine(seconds(60));
-    std::smatch m;
-    ASSERT_TRUE(
-        std::regex_search(first, m, std::regex(R"(listening on http://127\.0\.0\.1:(\d+))")))
-        << first << accredit::testing::ReadFile(log_);
-    port_ = std::stoi(m[1].str());
+    port_ = testing::ListeningPort(*server_, seconds(60));
+    ASSERT_GT(port_, 0) << accredit::testing::ReadFile(log_);
   }
 
   void TearDown() override {

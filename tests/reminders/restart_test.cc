@@ -32,12 +32,7 @@ namespace {
 namespace fs = std::filesystem;
 
 using testing::Child;
-
-int RunToEnd(std::vector<std::string> argv, const std::string& out_file) {
-  Child c(std::move(argv), out_file, false);
-  const int status = c.Wait();
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
+using testing::RunToEnd;
 
 // Message-IDs of the .eml files in `dir`.
 std::vector<std::string> SpooledMessageIds(const fs::path& dir) {

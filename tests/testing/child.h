@@ -11,6 +11,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -126,5 +127,23 @@ class Child {
   std::vector<std::string> lines_;  // guarded by mu_
   bool eof_ = false;                // guarded by mu_
 };
+
+// Runs `argv` to its end with output to `out_file`; its exit code, or -1 when it did not exit.
+inline int RunToEnd(std::vector<std::string> argv, const std::string& out_file) {
+  Child c(std::move(argv), out_file, false);
+  const int status = c.Wait();
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// The port of an `accredit serve` child from its "accredit listening on http://H:P" line, or -1
+// when it did not start within `timeout`.
+inline int ListeningPort(Child& serve, std::chrono::seconds timeout) {
+  const std::string first = serve.FirstLine(timeout);
+  std::smatch m;
+  if (!std::regex_search(first, m, std::regex(R"(listening on https?://[^:]+:(\d+))"))) {
+    return -1;
+  }
+  return std::stoi(m[1].str());
+}
 
 }  // namespace accredit::testing
