@@ -108,9 +108,9 @@ enum class Verdict { kOk, kDictionary, kUser, kSimple, kNoDictionary };
 // libpwquality (cracklib's dictionary and its rules, the user-name check) over one candidate.
 // cracklib keeps static state between calls, so every check in the process holds one lock.
 Verdict PwqualityCheck(const std::string& candidate, const std::string& username) {
-  static std::mutex mu;  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables): cracklib
-                         // is not reentrant; this lock is the process-wide seam around it.
-  std::lock_guard<std::mutex> lock(mu);
+  static Mutex mu;  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables): cracklib
+                    // is not reentrant; this lock is the process-wide seam around it.
+  MutexLock lock(mu);
   std::unique_ptr<pwquality_settings_t, decltype(&pwquality_free_settings)> settings(
       pwquality_default_settings(), &pwquality_free_settings);
   if (!settings) {

@@ -9,10 +9,9 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <exception>
+#include <functional>
 #include <iostream>
-#include <mutex>
 #include <ostream>
 #include <thread>
 
@@ -33,23 +32,39 @@ void RunIdleCheck(auth::Accounts& accounts) {
   }
 }
 
-// Runs the idle-account check once a day until Stop().
-class DailyScheduler {
+// Runs `work` on a thread of its own, first after `first_delay` (zero: at once) and then every
+// `interval`, until Stop(); `on_stop` (optional) asks work in progress to return early. `work`
+// runs inside the thread's catch boundary (RunCatching): a failure is logged and the next round
+// runs; the server keeps serving. Thread-safe. A zero `interval` starts no thread.
+class PeriodicThread {
  public:
-  explicit DailyScheduler(auth::Accounts& accounts)
-      : accounts_(accounts), thread_([this] { Loop(); }) {}
+  PeriodicThread(std::string name, std::chrono::milliseconds first_delay,
+                 std::chrono::milliseconds interval, std::function<void()> work,
+                 std::function<void()> on_stop = {})
+      : name_(std::move(name)),
+        first_delay_(first_delay),
+        interval_(interval),
+        work_(std::move(work)),
+        on_stop_(std::move(on_stop)) {
+    if (interval_.count() > 0) {
+      thread_ = std::thread([this] { Loop(); });
+    }
+  }
 
-  ~DailyScheduler() { Stop(); }
+  ~PeriodicThread() { Stop(); }
 
-  DailyScheduler(const DailyScheduler&) = delete;
-  DailyScheduler& operator=(const DailyScheduler&) = delete;
+  PeriodicThread(const PeriodicThread&) = delete;
+  PeriodicThread& operator=(const PeriodicThread&) = delete;
 
   void Stop() {
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       stop_ = true;
     }
-    cv_.notify_all();
+    if (on_stop_) {
+      on_stop_();
+    }
+    cv_.SignalAll();
     if (thread_.joinable()) {
       thread_.join();
     }
@@ -57,157 +72,61 @@ class DailyScheduler {
 
  private:
   void Loop() {
-    std::unique_lock<std::mutex> lock(mu_);
-    while (!stop_) {
-      if (cv_.wait_for(lock, kIdleCheckInterval, [this] { return stop_; })) {
-        return;
-      }
-      lock.unlock();
-      // The thread's catch boundary: a bad record or a failed allocation is logged and the
-      // next day's check runs; the server keeps serving.
-      RunCatching("idle-account check", [this] { RunIdleCheck(accounts_); });
-      lock.lock();
+    if (Sleep(first_delay_)) {
+      return;
     }
+    do {
+      RunCatching(name_, work_);
+    } while (!Sleep(interval_));
   }
 
-  auth::Accounts& accounts_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;  // guarded by mu_
+  // Sleeps up to `d`; true as soon as Stop() was called.
+  bool Sleep(std::chrono::milliseconds d) {
+    const auto until = std::chrono::steady_clock::now() + d;
+    MutexLock lock(mu_);
+    while (!stop_) {
+      const auto left = until - std::chrono::steady_clock::now();
+      if (left <= std::chrono::steady_clock::duration::zero()) {
+        return false;
+      }
+      cv_.WaitFor(mu_, left);
+    }
+    return true;
+  }
+
+  const std::string name_;
+  const std::chrono::milliseconds first_delay_;
+  const std::chrono::milliseconds interval_;
+  const std::function<void()> work_;
+  const std::function<void()> on_stop_;
+  Mutex mu_;
+  CondVar cv_;
+  bool stop_ ACC_GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
 
-// Runs a reminder pass at start-up (delivering what a previous process left pending) and then
-// every `interval` until Stop(). Errors are logged and the next pass tries again; log lines
+// One reminder pass: delivers what is due, and what a previous process left pending. Log lines
 // carry counts only, never addresses, URLs or secrets.
-class ReminderScheduler {
- public:
-  ReminderScheduler(reminders::Reminders& reminders, const Clock& clock,
-                    std::chrono::seconds interval)
-      : reminders_(reminders), clock_(clock), interval_(interval) {
-    if (interval_.count() > 0) {
-      thread_ = std::thread([this] { Loop(); });
-    }
+void ReminderPass(reminders::Reminders& reminders, const Clock& clock) {
+  auto report = reminders.RunOnce(clock.Now());
+  if (!report) {
+    std::cerr << "accredit: reminder pass failed: " << report.error().message << "\n";
+  } else if (report->queued + report->sent + report->retrying + report->failed > 0) {
+    std::cerr << "accredit: reminders: " << report->queued << " queued, " << report->sent
+              << " sent, " << report->retrying << " to retry, " << report->failed << " failed, "
+              << report->skipped << " skipped\n";
   }
+}
 
-  ~ReminderScheduler() { Stop(); }
-
-  ReminderScheduler(const ReminderScheduler&) = delete;
-  ReminderScheduler& operator=(const ReminderScheduler&) = delete;
-
-  void Stop() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      stop_ = true;
-    }
-    reminders_.RequestStop();
-    cv_.notify_all();
-    if (thread_.joinable()) {
-      thread_.join();
-    }
+// Takes an audit checkpoint when one is due: the log has grown since the newest checkpoint and
+// that one is at least `interval` old by the Clock (AuditLog::TakeCheckpointIfDue).
+void CheckpointPass(const audit::AuditLog& audit, store::Store& store,
+                    std::chrono::minutes interval) {
+  auto taken = audit.TakeCheckpointIfDue(store, interval);
+  if (!taken) {
+    std::cerr << "accredit: periodic audit checkpoint failed: " << taken.error().message << "\n";
   }
-
- private:
-  void Pass() {
-    auto report = reminders_.RunOnce(clock_.Now());
-    if (!report) {
-      std::cerr << "accredit: reminder pass failed: " << report.error().message << "\n";
-    } else if (report->queued + report->sent + report->retrying + report->failed > 0) {
-      std::cerr << "accredit: reminders: " << report->queued << " queued, " << report->sent
-                << " sent, " << report->retrying << " to retry, " << report->failed << " failed, "
-                << report->skipped << " skipped\n";
-    }
-  }
-
-  void Loop() {
-    std::unique_lock<std::mutex> lock(mu_);
-    while (!stop_) {
-      lock.unlock();
-      // The thread's catch boundary: the next pass tries again, the server keeps serving.
-      RunCatching("reminder pass", [this] { Pass(); });
-      lock.lock();
-      if (cv_.wait_for(lock, interval_, [this] { return stop_; })) {
-        return;
-      }
-    }
-  }
-
-  reminders::Reminders& reminders_;
-  const Clock& clock_;
-  const std::chrono::seconds interval_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;  // guarded by mu_
-  std::thread thread_;
-};
-
-// Every minute (and once at start-up) takes an audit checkpoint when one is due: the log has
-// grown since the newest checkpoint and that one is at least `interval` old by the Clock
-// (AuditLog::TakeCheckpointIfDue). Errors are logged and the next pass tries again.
-class CheckpointScheduler {
- public:
-  CheckpointScheduler(const audit::AuditLog& audit, store::Store& store,
-                      std::chrono::minutes interval)
-      : audit_(audit), store_(store), interval_(interval) {
-    if (interval_.count() > 0) {
-      thread_ = std::thread([this] { Loop(); });
-    }
-  }
-
-  ~CheckpointScheduler() { Stop(); }
-
-  CheckpointScheduler(const CheckpointScheduler&) = delete;
-  CheckpointScheduler& operator=(const CheckpointScheduler&) = delete;
-
-  void Stop() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    if (thread_.joinable()) {
-      thread_.join();
-    }
-  }
-
- private:
-  static constexpr auto kPoll = std::chrono::minutes(1);
-
-  void Pass() {
-    // This thread's catch boundary: a failed pass is logged and the server keeps serving.
-    try {
-      auto taken = audit_.TakeCheckpointIfDue(store_, interval_);
-      if (!taken) {
-        std::cerr << "accredit: periodic audit checkpoint failed: " << taken.error().message
-                  << "\n";
-      }
-    } catch (const std::exception&) {
-      std::cerr << "accredit: periodic audit checkpoint failed: internal error\n";
-    } catch (...) {
-      std::cerr << "accredit: periodic audit checkpoint failed: internal error\n";
-    }
-  }
-
-  void Loop() {
-    std::unique_lock<std::mutex> lock(mu_);
-    while (!stop_) {
-      lock.unlock();
-      Pass();
-      lock.lock();
-      if (cv_.wait_for(lock, kPoll, [this] { return stop_; })) {
-        return;
-      }
-    }
-  }
-
-  const audit::AuditLog& audit_;
-  store::Store& store_;
-  const std::chrono::minutes interval_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;  // guarded by mu_
-  std::thread thread_;
-};
+}
 
 }  // namespace
 
@@ -270,18 +189,27 @@ Result<int> RunServe(const Args& args, const Clock& clock, std::ostream& out) {
       }
     });
   });
-  DailyScheduler scheduler(*app->accounts);
-  ReminderScheduler reminder_scheduler(*app->reminders, app->clock,
-                                       std::chrono::seconds(args.reminder_interval));
-
-  CheckpointScheduler checkpoint_scheduler(*app->audit, *app->store,
-                                           std::chrono::minutes(args.checkpoint_minutes));
+  // The idle-account check ran above; then once a day (S2.4-A1-5.5).
+  PeriodicThread idle_check("idle-account check", kIdleCheckInterval, kIdleCheckInterval,
+                            [&] { RunIdleCheck(*app->accounts); });
+  // Reminders: at start-up (delivering what a previous process left pending), then every N s.
+  reminders::Reminders& reminder_service = *app->reminders;
+  PeriodicThread reminder_passes(
+      "reminder pass", std::chrono::milliseconds(0), std::chrono::seconds(args.reminder_interval),
+      [&] { ReminderPass(reminder_service, app->clock); },
+      [&reminder_service] { reminder_service.RequestStop(); });
+  // Periodic audit checkpoints: looked at every minute (and at start-up).
+  const auto checkpoint_interval = std::chrono::minutes(args.checkpoint_minutes);
+  PeriodicThread checkpoint_passes(
+      "periodic audit checkpoint", std::chrono::milliseconds(0),
+      checkpoint_interval.count() > 0 ? std::chrono::minutes(1) : std::chrono::minutes(0),
+      [&] { CheckpointPass(*app->audit, *app->store, checkpoint_interval); });
 
   Status run = server->Run();
   finished.store(true);
-  checkpoint_scheduler.Stop();
-  reminder_scheduler.Stop();
-  scheduler.Stop();
+  checkpoint_passes.Stop();
+  reminder_passes.Stop();
+  idle_check.Stop();
   pthread_kill(signal_thread.native_handle(), SIGTERM);
   signal_thread.join();
   ready_thread.join();

@@ -367,20 +367,20 @@ class Engine {
   static std::vector<store::Migration> Migrations();
 
  private:
-  Status Refresh(Instant now);
+  Status Refresh(Instant now) ACC_REQUIRES(mu_);
 
   store::Store& store_;
   registers::Registers& registers_;
   Options options_;
-  mutable std::mutex mu_;
-  Inputs inputs_;                                  // guarded by mu_
-  std::optional<Calendar> calendar_;               // guarded by mu_
-  std::map<std::string, std::int64_t> table_gen_;  // guarded by mu_
-  std::vector<std::vector<Obligation>> rule_out_;  // guarded by mu_; per rule
-  std::optional<Date> through_;                    // guarded by mu_
-  std::uint64_t generation_ = 0;                   // guarded by mu_
-  std::shared_ptr<const Snapshot> last_;           // guarded by mu_
-  Stats stats_;                                    // guarded by mu_
+  mutable Mutex mu_;
+  Inputs inputs_ ACC_GUARDED_BY(mu_);
+  std::optional<Calendar> calendar_ ACC_GUARDED_BY(mu_);
+  std::map<std::string, std::int64_t> table_gen_ ACC_GUARDED_BY(mu_);
+  std::vector<std::vector<Obligation>> rule_out_ ACC_GUARDED_BY(mu_);  // per rule
+  std::optional<Date> through_ ACC_GUARDED_BY(mu_);
+  std::uint64_t generation_ ACC_GUARDED_BY(mu_) = 0;
+  std::shared_ptr<const Snapshot> last_ ACC_GUARDED_BY(mu_);
+  Stats stats_ ACC_GUARDED_BY(mu_);
 };
 
 // ---- Filters used by the CLI, API and UI ----------------------------------------------------

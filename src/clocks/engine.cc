@@ -353,7 +353,7 @@ void RunRules(const std::vector<Rule>& rules, const std::vector<std::size_t>& wh
   // Each worker's catch boundary: an exception (bad_alloc, say) is carried to the calling
   // thread and rethrown there, where the request's own boundary answers it, instead of ending
   // the process from a pool thread.
-  std::mutex failure_mu;
+  Mutex failure_mu;
   std::exception_ptr failure;
   auto work = [&] {
     try {
@@ -361,7 +361,7 @@ void RunRules(const std::vector<Rule>& rules, const std::vector<std::size_t>& wh
         rules[which[k]].generate(ctx, outs[which[k]]);
       }
     } catch (...) {
-      std::lock_guard<std::mutex> lock(failure_mu);
+      MutexLock lock(failure_mu);
       if (!failure) {
         failure = std::current_exception();
       }
@@ -533,7 +533,7 @@ Engine::Engine(store::Store& store, registers::Registers& registers, Options opt
     : store_(store), registers_(registers), options_(options), rule_out_(Rules().size()) {}
 
 Engine::Stats Engine::GetStats() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return stats_;
 }
 
@@ -600,7 +600,7 @@ Status Engine::Refresh(Instant now) {
 }
 
 Result<std::shared_ptr<const Snapshot>> Engine::At(Instant now) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   ACC_RETURN_IF_ERROR(Refresh(now));
   // Reuse the last snapshot while nothing changed and no state can have changed since it was
   // computed (see Snapshot::valid_until): a dashboard under load then costs no recomputation.

@@ -11,6 +11,7 @@
 #include "core/calendar.h"    // IWYU pragma: export
 #include "core/clock.h"       // IWYU pragma: export
 #include "core/crypto.h"      // IWYU pragma: export
+#include "core/mutex.h"       // IWYU pragma: export
 #include "core/secret_box.h"  // IWYU pragma: export
 #include "core/status.h"      // IWYU pragma: export
 #include "core/text.h"        // IWYU pragma: export

@@ -277,7 +277,10 @@ Result<std::unique_ptr<Templates>> Templates::Load() {
       return Err(ErrorCode::kInternal, "a template failed to parse", "",
                  std::string(path) + ": " + parsed->error_message());
     }
-    entry->free.push_back(std::move(parsed));
+    {
+      MutexLock lock(entry->mu);  // uncontended: the entry is not shared yet
+      entry->free.push_back(std::move(parsed));
+    }
     out->entries_.emplace(std::string(path.substr(kPrefix.size())), std::move(entry));
   }
   return out;
@@ -289,7 +292,7 @@ std::string Templates::Render(const std::string& name, const Data& data) const {
   Entry& entry = *it->second;
   std::unique_ptr<kainjow::mustache::mustache> tmpl;
   {
-    std::lock_guard<std::mutex> lock(entry.mu);
+    MutexLock lock(entry.mu);
     if (!entry.free.empty()) {
       tmpl = std::move(entry.free.back());
       entry.free.pop_back();
@@ -300,7 +303,7 @@ std::string Templates::Render(const std::string& name, const Data& data) const {
     tmpl = std::make_unique<kainjow::mustache::mustache>(entry.source);
   }
   std::string out = tmpl->render(data);
-  std::lock_guard<std::mutex> lock(entry.mu);
+  MutexLock lock(entry.mu);
   entry.free.push_back(std::move(tmpl));
   return out;
 }
@@ -362,21 +365,21 @@ Result<std::shared_ptr<const Calendar>> Context::ContractCalendar() {
   constexpr auto kTtl = std::chrono::seconds(30);
   const auto now = std::chrono::steady_clock::now();
   {
-    std::lock_guard<std::mutex> lock(calendar_mu_);
+    MutexLock lock(calendar_mu_);
     if (calendar_ && now - calendar_loaded_ < kTtl) {
       return calendar_;
     }
   }
   ACC_ASSIGN_OR_RETURN(Calendar cal, services_.registers.LoadCalendar());
   auto shared = std::make_shared<const Calendar>(std::move(cal));
-  std::lock_guard<std::mutex> lock(calendar_mu_);
+  MutexLock lock(calendar_mu_);
   calendar_ = shared;
   calendar_loaded_ = now;
   return shared;
 }
 
 void Context::InvalidateCalendar() {
-  std::lock_guard<std::mutex> lock(calendar_mu_);
+  MutexLock lock(calendar_mu_);
   calendar_.reset();
 }
 

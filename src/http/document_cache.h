@@ -6,13 +6,12 @@
 // a key wait for the one build in flight (single flight), at most `max_builds` builds run at
 // once, and the last `capacity` results are kept. Thread-safe.
 
-#include <condition_variable>
 #include <cstddef>
 #include <functional>
 #include <list>
 #include <map>
 #include <memory>
-#include <mutex>
+#include <optional>
 #include <string>
 
 #include "core/core.h"
@@ -42,14 +41,22 @@ class DocumentCache {
     std::int64_t generation = 0;  // bumped when a build ends, so waiters see their build's end
   };
 
+  // With the lock held: the cached result, an error, or nullopt after claiming the build of
+  // `key` (waits while the key is being built or max_builds_ builds run).
+  std::optional<Result<std::shared_ptr<const Download>>> Claim(const std::string& key)
+      ACC_REQUIRES(mu_);
+  // Ends the claimed build with `built` (nullptr: it threw); sets `out` on success.
+  void Finish(const std::string& key, Result<Download>* built, std::shared_ptr<const Download>& out)
+      ACC_REQUIRES(mu_);
+
   const int max_builds_;
   const std::size_t capacity_;
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  std::map<std::string, Slot> slots_;  // guarded by mu_
-  std::list<std::string> order_;       // guarded by mu_: finished keys, oldest first
-  int running_ = 0;                    // guarded by mu_
-  std::int64_t builds_ = 0;            // guarded by mu_
+  mutable Mutex mu_;
+  CondVar cv_;
+  std::map<std::string, Slot> slots_ ACC_GUARDED_BY(mu_);
+  std::list<std::string> order_ ACC_GUARDED_BY(mu_);  // finished keys, oldest first
+  int running_ ACC_GUARDED_BY(mu_) = 0;
+  std::int64_t builds_ ACC_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace accredit::http::internal

@@ -58,7 +58,7 @@ class AccessLog {
     if (!enabled_) {
       return;
     }
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     std::ostream& out = file_.is_open() ? static_cast<std::ostream&>(file_) : std::cout;
     out << line << '\n';
     out.flush();
@@ -66,8 +66,8 @@ class AccessLog {
 
  private:
   bool enabled_ = true;
-  std::mutex mu_;
-  std::ofstream file_;
+  Mutex mu_;
+  std::ofstream file_;  // written under mu_ (Open() only reads is_open(), fixed after start)
 };
 
 }  // namespace
@@ -86,11 +86,11 @@ struct Server::Impl {
   AccessLog log;
   std::unique_ptr<httplib::Server> svr;
 
-  std::mutex mu;
-  std::condition_variable cv;
-  bool ready = false;  // guarded by mu
-  bool stopped = false;
-  int port = -1;
+  Mutex mu;
+  CondVar cv;
+  bool ready ACC_GUARDED_BY(mu) = false;
+  bool stopped ACC_GUARDED_BY(mu) = false;
+  int port ACC_GUARDED_BY(mu) = -1;
   // The listening socket, captured when cpp-httplib creates it (see Install).
   std::atomic<int> listen_fd{-1};
 
@@ -292,17 +292,17 @@ Status Server::Run() {
     ::listen(fd, SOMAXCONN);  // best effort: on failure the library's backlog stays
   }
   {
-    std::lock_guard<std::mutex> lock(impl_->mu);
+    MutexLock lock(impl_->mu);
     impl_->ready = true;
     impl_->port = port;
   }
-  impl_->cv.notify_all();
+  impl_->cv.SignalAll();
   if (port < 0) {
     return Err(ErrorCode::kUnavailable, "cannot listen on the requested address", "port",
                opts.host + ":" + std::to_string(opts.port));
   }
   {
-    std::lock_guard<std::mutex> lock(impl_->mu);
+    MutexLock lock(impl_->mu);
     if (impl_->stopped) {
       return Status::Ok();
     }
@@ -312,14 +312,16 @@ Status Server::Run() {
 }
 
 int Server::WaitUntilReady() {
-  std::unique_lock<std::mutex> lock(impl_->mu);
-  impl_->cv.wait(lock, [this] { return impl_->ready; });
+  MutexLock lock(impl_->mu);
+  while (!impl_->ready) {
+    impl_->cv.Wait(impl_->mu);
+  }
   return impl_->port;
 }
 
 void Server::Stop() {
   {
-    std::lock_guard<std::mutex> lock(impl_->mu);
+    MutexLock lock(impl_->mu);
     impl_->stopped = true;
   }
   if (impl_->svr) {

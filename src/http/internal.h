@@ -106,8 +106,8 @@ class Templates {
   // requests never queue behind one lock. The pool grows to the peak concurrency.
   struct Entry {
     std::string source;
-    std::mutex mu;
-    std::vector<std::unique_ptr<kainjow::mustache::mustache>> free;  // guarded by mu
+    Mutex mu;
+    std::vector<std::unique_ptr<kainjow::mustache::mustache>> free ACC_GUARDED_BY(mu);
   };
 
   std::map<std::string, std::unique_ptr<Entry>> entries_;
@@ -163,10 +163,10 @@ class Context {
   ServerOptions options_;
   std::unique_ptr<Templates> templates_;
   std::filesystem::path scratch_base_;
-  std::mutex calendar_mu_;
+  Mutex calendar_mu_;
   // shared_ptr: readers keep the calendar alive while the cache is replaced.
-  std::shared_ptr<const Calendar> calendar_;
-  std::chrono::steady_clock::time_point calendar_loaded_;
+  std::shared_ptr<const Calendar> calendar_ ACC_GUARDED_BY(calendar_mu_);
+  std::chrono::steady_clock::time_point calendar_loaded_ ACC_GUARDED_BY(calendar_mu_);
 };
 
 // Records the acting user for the access log line of the current request (thread-local: one

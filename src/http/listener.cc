@@ -24,7 +24,7 @@
 namespace accredit::http::internal {
 
 bool Admission::TryAdmit(const std::string& address) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   int& n = open_[address];
   if (n >= max_) {
     if (n == 0) {
@@ -37,7 +37,7 @@ bool Admission::TryAdmit(const std::string& address) {
 }
 
 void Admission::Release(const std::string& address) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   auto it = open_.find(address);
   if (it != open_.end() && --it->second <= 0) {
     open_.erase(it);
@@ -45,7 +45,7 @@ void Admission::Release(const std::string& address) {
 }
 
 int Admission::Open(const std::string& address) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   auto it = open_.find(address);
   return it == open_.end() ? 0 : it->second;
 }

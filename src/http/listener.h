@@ -18,10 +18,11 @@
 #include <cstddef>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include <httplib.h>
+
+#include "core/core.h"
 
 namespace accredit::http::internal {
 
@@ -45,8 +46,8 @@ class Admission {
 
  private:
   const int max_;
-  std::mutex mu_;
-  std::map<std::string, int> open_;  // guarded by mu_
+  Mutex mu_;
+  std::map<std::string, int> open_ ACC_GUARDED_BY(mu_);
 };
 
 // A plain or TLS server with the connection loop above. `tls_cert`/`tls_key` empty: plain.

@@ -239,8 +239,8 @@ class Reminders {
   void RequestStop() { stop_requested_.store(true); }
 
  private:
-  Status LoadKnownKeys(store::Connection& conn);
-  Result<PassReport> RunLocked(Instant now);
+  Status LoadKnownKeys(store::Connection& conn) ACC_REQUIRES(pass_mu_);
+  Result<PassReport> RunLocked(Instant now) ACC_REQUIRES(pass_mu_);
 
   store::Store& store_;
   const audit::AuditLog& audit_;
@@ -249,12 +249,13 @@ class Reminders {
   clocks::Engine& engine_;
   Options options_;
   std::atomic<bool> stop_requested_{false};
-  std::mutex pass_mu_;  // one pass at a time in this process
+  Mutex pass_mu_;  // one pass at a time in this process
   // Ledger keys (obligation_key, lead, channel, target) already recorded, and the highest
-  // ledger id read; guarded by pass_mu_. Rows are never deleted, so reading ids above the mark
-  // keeps the set complete, including rows written by other processes.
-  std::set<std::tuple<std::string, std::string, std::string, std::string>, std::less<>> known_;
-  std::int64_t known_max_id_ = 0;
+  // ledger id read. Rows are never deleted, so reading ids above the mark keeps the set
+  // complete, including rows written by other processes.
+  std::set<std::tuple<std::string, std::string, std::string, std::string>, std::less<>> known_
+      ACC_GUARDED_BY(pass_mu_);
+  std::int64_t known_max_id_ ACC_GUARDED_BY(pass_mu_) = 0;
 };
 
 // ---- The iCalendar feed ------------------------------------------------------------------------

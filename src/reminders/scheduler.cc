@@ -217,19 +217,23 @@ Result<std::vector<Delivery>> Reminders::Log(const auth::Principal& actor, const
 }
 
 Status Reminders::LoadKnownKeys(store::Connection& conn) {
+  // The row callback runs inside this call, with pass_mu_ held; the analysis cannot see into the
+  // lambda, so it works through pointers taken here, under the lock.
+  auto* known = &known_;
+  auto* max_id = &known_max_id_;
   return conn.ForEach(
       "SELECT id, obligation_key, lead, channel, target FROM reminder_deliveries WHERE id > ? "
       "ORDER BY id",
-      {known_max_id_}, [&](const store::RowView& r) {
-        known_.emplace(std::string(r.Text(1)), std::string(r.Text(2)), std::string(r.Text(3)),
+      {known_max_id_}, [known, max_id](const store::RowView& r) {
+        known->emplace(std::string(r.Text(1)), std::string(r.Text(2)), std::string(r.Text(3)),
                        std::string(r.Text(4)));
-        known_max_id_ = std::max(known_max_id_, r.Int(0));
+        *max_id = std::max(*max_id, r.Int(0));
         return Status::Ok();
       });
 }
 
 Result<PassReport> Reminders::RunOnce(Instant now) {
-  std::lock_guard<std::mutex> lock(pass_mu_);
+  MutexLock lock(pass_mu_);
   std::optional<internal::FileLock> file_lock;
   if (!options_.lock_path.empty()) {
     ACC_ASSIGN_OR_RETURN(auto acquired, internal::FileLock::TryAcquire(options_.lock_path));

@@ -202,7 +202,7 @@ Result<ReadinessReport> Reports::CheckReadiness(const auth::Principal& actor) {
     ACC_ASSIGN_OR_RETURN(auto conn, store_.Acquire());
     ACC_ASSIGN_OR_RETURN(auto row, conn->QueryOne("SELECT COALESCE(MAX(seq), 0) FROM audit_log"));
     head = row[0].Int();
-    std::lock_guard<std::mutex> lock(readiness_mu_);
+    MutexLock lock(readiness_mu_);
     if (readiness_cache_ && readiness_cache_->audit_head == head &&
         readiness_cache_->day == today) {
       return readiness_cache_->report;
@@ -218,7 +218,7 @@ Result<ReadinessReport> Reports::CheckReadiness(const auth::Principal& actor) {
     report.complete = report.complete && item.complete;
   }
   if (cacheable) {
-    std::lock_guard<std::mutex> lock(readiness_mu_);
+    MutexLock lock(readiness_mu_);
     readiness_cache_ = CachedReadiness{head, today, report};
   }
   return report;

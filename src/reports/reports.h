@@ -160,8 +160,8 @@ class Reports {
     ReadinessReport report;
   };
 
-  std::mutex readiness_mu_;
-  std::optional<CachedReadiness> readiness_cache_;  // guarded by readiness_mu_
+  Mutex readiness_mu_;
+  std::optional<CachedReadiness> readiness_cache_ ACC_GUARDED_BY(readiness_mu_);
 };
 
 // JSON form of a readiness report: {"complete":bool,"items":[{"clause_id",...}]}.

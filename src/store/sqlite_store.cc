@@ -265,6 +265,7 @@ class SqliteStore final : public Store {
     ACC_RETURN_IF_ERROR(OwnerOnly());
     for (int i = 0; i < options_.pool_size; ++i) {
       ACC_ASSIGN_OR_RETURN(auto conn, OpenOne(i == 0 && options_.create_if_missing));
+      MutexLock lock(mu_);  // uncontended: no other thread sees the store yet
       free_.push_back(conn.get());
       all_.push_back(std::move(conn));
     }
@@ -272,8 +273,10 @@ class SqliteStore final : public Store {
   }
 
   Result<ConnectionLease> Acquire() override {
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return !free_.empty(); });
+    MutexLock lock(mu_);
+    while (free_.empty()) {
+      cv_.Wait(mu_);
+    }
     Connection* c = free_.back();
     free_.pop_back();
     return ConnectionLease(c, LeaseReturner{this});
@@ -289,10 +292,10 @@ class SqliteStore final : public Store {
       ACC_CHECK(false, "connection returned to the pool with an open transaction");
     }
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       free_.push_back(c);
     }
-    cv_.notify_one();
+    cv_.Signal();
   }
 
  private:
@@ -344,9 +347,9 @@ class SqliteStore final : public Store {
   }
 
   Options options_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<Connection*> free_;                 // guarded by mu_
+  Mutex mu_;
+  CondVar cv_;
+  std::vector<Connection*> free_ ACC_GUARDED_BY(mu_);
   std::vector<std::unique_ptr<Connection>> all_;  // fixed after Init()
 };
 
