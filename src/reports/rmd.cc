@@ -966,8 +966,7 @@ class Builder {
     H(1, "Annex D IT Health Check Report and Vulnerability Correction Plan");
     AnnexByReference({"ithc", "it health check", "vulnerability correction plan"},
                      "No IT Health Check report or Vulnerability Correction Plan is referenced "
-                     "(S2.4-7.1.1, 7.3.3.1); the security test register records them from "
-                     "issue 5.");
+                     "(S2.4-7.1.1, 7.3.3.1): record them in the references register.");
   }
 
   void AnnexByReference(std::initializer_list<std::string_view> words, std::string gap) {

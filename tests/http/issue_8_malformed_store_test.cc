@@ -162,6 +162,19 @@ class MalformedStoreTest : public ::testing::Test {
               0);
   }
 
+  // `accredit serve` over the database, a reminder pass every second.
+  Child Serve() const {
+    return Child({bin, "--db", db, "serve", "--host", "127.0.0.1", "--port", "0",
+                  "--reminder-interval", "1", "--access-log", "none"},
+                 log, true);
+  }
+
+  static httplib::Client Client(int port) {
+    httplib::Client client("127.0.0.1", port);
+    client.set_read_timeout(30, 0);
+    return client;
+  }
+
   accredit::testing::TempDir dir;
   const std::string bin = ACCREDIT_BIN;
   const std::string db = dir.File("accredit.db");
@@ -174,13 +187,10 @@ TEST_F(MalformedStoreTest, ServeAnswersHealthAndTheDashboardOverEveryMalformedVa
   ASSERT_EQ(token.rfind("acc_", 0), 0U) << token;
   MangleDatabase(db, "secman");
 
-  Child server({bin, "--db", db, "serve", "--host", "127.0.0.1", "--port", "0",
-                "--reminder-interval", "1", "--access-log", "none"},
-               log, true);
+  Child server = Serve();
   const int port = testing::ListeningPort(server, std::chrono::seconds(60));
   ASSERT_GT(port, 0) << accredit::testing::ReadFile(log);
-  httplib::Client client("127.0.0.1", port);
-  client.set_read_timeout(30, 0);
+  httplib::Client client = Client(port);
   const httplib::Headers bearer = {{"Authorization", "Bearer " + token}};
 
   auto healthz = client.Get("/healthz");
@@ -248,13 +258,10 @@ TEST_F(MalformedStoreTest, AStoredInvalidByteWithAWebhookNeitherCrashesServeNorI
   sqlite3_close(raw);
   ASSERT_GT(changed, 20);
 
-  Child server({bin, "--db", db, "serve", "--host", "127.0.0.1", "--port", "0",
-                "--reminder-interval", "1", "--access-log", "none"},
-               log, true);
+  Child server = Serve();
   const int port = testing::ListeningPort(server, std::chrono::seconds(60));
   ASSERT_GT(port, 0) << accredit::testing::ReadFile(log);
-  httplib::Client client("127.0.0.1", port);
-  client.set_read_timeout(30, 0);
+  httplib::Client client = Client(port);
   // Several reminder passes run meanwhile, each building webhook bodies from the damaged texts.
   std::this_thread::sleep_for(std::chrono::seconds(4));
   auto healthz = client.Get("/healthz");
