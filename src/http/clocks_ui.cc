@@ -758,8 +758,9 @@ void ObligationsPage(Context& ctx, const Authn& who, const httplib::Request& req
       RenderError(ctx, &who, res, snap ? cal.error() : snap.error());
       return;
     }
-    total = AddRows(**snap, Matcher(*filter, **cal, now), ObligationScope(who.principal), first, d);
-    d.set("gate", GateData((*snap)->gate, ObligationScope(who.principal)));
+    const ObligationScope visible(who.principal);
+    total = AddRows(**snap, Matcher(*filter, **cal, now), visible, first, d);
+    d.set("gate", GateData((*snap)->gate, visible));
   }
   d.set("has_rows", total > first);
   d.set("total", Count(total));
